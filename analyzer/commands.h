@@ -1,0 +1,14 @@
+// The subcommands. Each takes its arguments (without the program and command names) and
+// returns the process exit code; main() only picks one.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace sockfilter {
+
+using Args = std::vector<std::string>;
+
+int RunFilterCommand(const Args& args);  // the default: stream filter
+
+}  // namespace sockfilter

@@ -1,0 +1,71 @@
+// `sockfilter [filter]`: the stream filter.
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include "analyzer/cli.h"
+#include "analyzer/commands.h"
+#include "analyzer/load_rules.h"
+#include "analyzer/output_sink.h"
+#include "analyzer/pipeline.h"
+
+namespace sockfilter {
+
+namespace {
+
+constexpr CommandSpec kFilterSpec = {
+    "filter", "sockfilter [filter] [OPTIONS] [FILE...]",
+    "Passes each FILE (or standard input, also as `-`) to standard output, event by event:\n"
+    "a record and its continuation lines (stack traces) form one event. Plain, gzip and\n"
+    "zstd inputs are recognised by their first bytes."};
+
+struct FilterArgs {
+  CommonOptions common;
+  std::vector<std::string> inputs;
+  int flush_timeout_ms = 200;
+  uint32_t max_event_lines = 2000;
+  uint64_t max_event_bytes = 4 << 20;
+};
+
+}  // namespace
+
+int RunFilterCommand(const Args& args) {
+  FilterArgs raw;
+  po::options_description options("Options");
+  AddCommonOptions(&options, &raw.common);
+  options.add_options()("flush-timeout",
+                        po::value(&raw.flush_timeout_ms)->default_value(200)->value_name("MS"),
+                        "pass on a pending event after MS without input (live streams)")(
+      "max-event-lines", po::value(&raw.max_event_lines)->default_value(2000)->value_name("N"),
+      "pass on an event as it is when it reaches N lines")(
+      "max-event-bytes",
+      po::value(&raw.max_event_bytes)->default_value(4 << 20)->value_name("BYTES"),
+      "pass on an event as it is when it reaches BYTES")(
+      "input", po::value(&raw.inputs)->value_name("FILE"), "input files");
+  po::positional_options_description positional;
+  positional.add("input", -1);
+  po::variables_map vm;
+  ParseOutcome outcome = ParseCommandLine(kFilterSpec, args, options, positional, &raw.common, &vm);
+  if (outcome != ParseOutcome::kRun) return ExitCodeFor(outcome);
+  if (raw.inputs.empty()) raw.inputs.push_back("-");
+
+  Result<RuleBook> rules = LoadRulesFor(raw.common);
+  if (!rules.ok()) {
+    spdlog::error("{}", rules.status().message());
+    return kExitUsage;
+  }
+  PipelineOptions pipeline;
+  pipeline.flush_timeout_ms = raw.flush_timeout_ms;
+  pipeline.limits.max_lines = std::max<uint32_t>(1, raw.max_event_lines);
+  pipeline.limits.max_bytes = std::max<uint64_t>(1, raw.max_event_bytes);
+
+  OutputSink out(STDOUT_FILENO);
+  PipelineReport report = RunPipeline(raw.inputs, *rules, pipeline, &out);
+  for (const Status& error : report.errors) spdlog::error("{}", error.message());
+  if (!out.status().ok()) {
+    spdlog::error("{}", out.status().message());
+    return kExitInputError;
+  }
+  return report.errors.empty() ? kExitOk : kExitInputError;
+}
+
+}  // namespace sockfilter

@@ -1,0 +1,63 @@
+#include "analyzer/pipeline.h"
+
+#include "analyzer/byte_source.h"
+#include "analyzer/shutdown.h"
+
+namespace sockfilter {
+
+namespace {
+
+// On a live input, called when no whole line is buffered: push out what is decided, then
+// give the pending event `flush_timeout_ms` to be continued before passing it on.
+void WaitForInput(ByteSource* source, EventAssembler* assembler, EventSink* sink,
+                  int flush_timeout_ms) {
+  sink->Idle();
+  if (assembler->has_pending() && !source->WaitReadable(flush_timeout_ms)) {
+    assembler->Flush();
+    sink->Idle();
+  }
+}
+
+}  // namespace
+
+void RunInput(const std::string& path, const RuleBook& rules, const PipelineOptions& options,
+              EventSink* sink, PipelineReport* report) {
+  Result<std::unique_ptr<ByteSource>> source = OpenInput(path);
+  if (!source.ok()) {
+    report->errors.push_back(source.status());
+    return;
+  }
+  InputInfo info{(*source)->name()};
+  LineReader reader(source->get(), options.reader);
+  EventAssembler assembler(rules.multiline, &reader, sink, options.limits, &info);
+  sink->BeginInput(info);
+  bool live = (*source)->live();
+  Line line;
+  for (;;) {
+    if (live && !reader.HasBufferedLine())
+      WaitForInput(source->get(), &assembler, sink, options.flush_timeout_ms);
+    if (!reader.Next(&line)) break;
+    assembler.OnLine(line);
+    if (!sink->ok() || ShutdownRequested()) {
+      report->stopped = true;
+      break;
+    }
+  }
+  assembler.Flush();
+  sink->EndInput(info);
+  report->bytes_in += reader.bytes_read();
+  if (!reader.status().ok()) report->errors.push_back(reader.status());
+}
+
+PipelineReport RunPipeline(const std::vector<std::string>& inputs, const RuleBook& rules,
+                           const PipelineOptions& options, EventSink* sink) {
+  PipelineReport report;
+  for (const std::string& path : inputs) {
+    RunInput(path, rules, options, sink, &report);
+    if (report.stopped) break;
+  }
+  sink->Finish();
+  return report;
+}
+
+}  // namespace sockfilter

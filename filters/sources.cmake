@@ -1,0 +1,1 @@
+# Stages that decide what passes (signatures, dedupe windows and markers, compaction).

@@ -1,0 +1,73 @@
+// MultilineRules: the compiled form of the `[[multiline]]` tables in rules/*.toml, the
+// state machine that decides which lines continue the event before them.
+//
+//   Result<MultilineRules> rules = MultilineRules::Compile(tables);
+//   int state = rules->record_state();
+//   int next;
+//   if (rules->Continues(state, line_text, &next)) state = next;   // else: a new event
+//
+// Matching is cheap for the common case: each state has a table of the first bytes its
+// rules can start with (derived from the patterns), so most lines are decided by one
+// table look-up and never reach RE2.
+#pragma once
+
+#include <array>
+#include <bitset>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/status.h"
+
+namespace re2 {
+class RE2;
+}
+
+namespace sockfilter {
+
+struct MultilineRuleSpec {
+  std::string id;
+  std::string source;  // file the rule came from, for messages
+  std::vector<std::string> from;
+  std::string pattern;
+  std::string to;
+  std::vector<std::string> examples;
+  std::vector<std::string> counter_examples;
+};
+
+class MultilineRules {
+ public:
+  // Compiles the rules; the error names the file, the rule id and the problem.
+  static Result<std::shared_ptr<const MultilineRules>> Compile(
+      const std::vector<MultilineRuleSpec>& specs);
+
+  ~MultilineRules();
+
+  int record_state() const { return 0; }
+  // True when `text` (a non-blank line) continues an event in `state`; sets *next_state.
+  bool Continues(int state, std::string_view text, int* next_state) const;
+
+  size_t rule_count() const { return rules_.size(); }
+  const std::string& state_name(int state) const { return state_names_[state]; }
+
+ private:
+  struct Rule {
+    std::string id;
+    std::unique_ptr<re2::RE2> regex;
+    int to;
+  };
+  struct State {
+    std::bitset<256> first_bytes;  // bytes a line may start with to reach any rule
+    std::vector<const Rule*> rules;
+  };
+
+  MultilineRules() = default;
+  int StateIndex(const std::string& name);
+
+  std::vector<std::unique_ptr<Rule>> rules_;
+  std::vector<std::string> state_names_;
+  std::vector<State> states_;
+};
+
+}  // namespace sockfilter

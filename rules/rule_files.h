@@ -1,0 +1,30 @@
+// Rule files: where rules/*.toml come from at run time.
+//
+// The rules are data. The build embeds the project's rules/*.toml into the binary, so it
+// works from any directory; an installed copy (PREFIX/share/sockfilter/rules) is preferred
+// when present, and `--rules DIR` adds files whose rules add to or override those by id.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "analyzer/status.h"
+
+namespace sockfilter {
+
+struct RuleFile {
+  std::string name;  // path shown in messages ("(embedded)/java.toml" for built-in rules)
+  std::string text;
+};
+
+// The rules/*.toml files of the source tree, compiled in.
+const std::vector<RuleFile>& EmbeddedRuleFiles();
+
+// Every *.toml file in `dir`, in name order. An unreadable directory or file is an error.
+Result<std::vector<RuleFile>> ReadRuleDir(const std::string& dir);
+
+// The default rules: the installed directory beside the executable when it exists, else
+// the embedded copy.
+Result<std::vector<RuleFile>> DefaultRuleFiles();
+
+}  // namespace sockfilter
