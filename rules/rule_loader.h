@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "analyzer/status.h"
@@ -15,8 +16,16 @@
 
 namespace sockfilter {
 
+// A cause of the taxonomy (rules/causes.toml): its stable id ("conn_reset") and one line
+// saying what it is. EventTags::cause indexes RuleBook::causes.
+struct CauseInfo {
+  std::string id;
+  std::string description;
+};
+
 struct RuleBook {
   std::shared_ptr<const MultilineRules> multiline;
+  std::vector<CauseInfo> causes;
 };
 
 // Rules in later files override earlier rules with the same id.
