@@ -1,1 +1,194 @@
+#include "tests/test_util.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+#include "rules/rule_files.h"
+
+extern char** environ;
+
+namespace sockfilter::test {
+
+namespace fs = std::filesystem;
+
+TempDir::TempDir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string pattern = std::string(base ? base : "/tmp") + "/sockfilter-test-XXXXXX";
+  std::vector<char> buf(pattern.begin(), pattern.end());
+  buf.push_back('\0');
+  if (mkdtemp(buf.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  path_ = buf.data();
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ec);
+  fs::remove_all(path_, ec);
+}
+
+void WriteFile(const std::string& path, std::string_view bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+int Shell(const std::string& command) {
+  int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+namespace {
+
+// Writes `input` to fd `in` and reads fds `out` and `err` until both close.
+void Pump(int in, std::string_view input, int out, int err, ProcessResult* result) {
+  size_t written = 0;
+  if (input.empty()) close(in), in = -1;
+  while (out >= 0 || err >= 0) {
+    struct pollfd fds[3];
+    int n = 0;
+    int slots[3];
+    for (int fd : {in, out, err}) {
+      if (fd < 0) continue;
+      fds[n] = {fd, static_cast<short>(fd == in ? POLLOUT : POLLIN), 0};
+      slots[n++] = fd;
+    }
+    if (poll(fds, n, -1) < 0) continue;
+    for (int i = 0; i < n; ++i) {
+      if (fds[i].revents == 0) continue;
+      int fd = slots[i];
+      if (fd == in) {
+        ssize_t w = write(in, input.data() + written, input.size() - written);
+        if (w > 0) written += static_cast<size_t>(w);
+        if (w < 0 || written == input.size()) close(in), in = -1;
+        continue;
+      }
+      char buf[65536];
+      ssize_t r = read(fd, buf, sizeof buf);
+      std::string& sink = fd == out ? result->out : result->err;
+      if (r > 0) {
+        sink.append(buf, static_cast<size_t>(r));
+      } else {
+        close(fd);
+        (fd == out ? out : err) = -1;
+      }
+    }
+  }
+  if (in >= 0) close(in);
+}
+
+}  // namespace
+
+ProcessResult RunSockfilter(const std::vector<std::string>& args, std::string_view input) {
+  int in[2], out[2], err[2];
+  if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC))
+    throw std::runtime_error("pipe failed");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, in[0], 0);
+  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+  std::vector<std::string> argv_storage = {SOCKFILTER_BINARY};
+  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& a : argv_storage) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid;
+  int rc = posix_spawn(&pid, SOCKFILTER_BINARY, &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(in[0]);
+  close(out[1]);
+  close(err[1]);
+  if (rc != 0) throw std::runtime_error("cannot run " SOCKFILTER_BINARY);
+  ProcessResult result;
+  Pump(in[1], input, out[0], err[0], &result);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return result;
+}
+
+std::string SourcePath(const std::string& relative) {
+  return std::string(SOCKFILTER_SOURCE_DIR) + "/" + relative;
+}
+
+std::string GenCorpusScript() {
+  std::string path = std::string(SOCKFILTER_SOURCE_DIR) + "/../shared/bench/gen_corpus.py";
+  return fs::exists(path) ? path : "";
+}
+
+namespace {
+
+class ChunkedStringSource : public ByteSource {
+ public:
+  ChunkedStringSource(std::string data, size_t chunk) : data_(std::move(data)), chunk_(chunk) {}
+  Result<size_t> Read(char* out, size_t size) override {
+    size_t n = std::min({size, chunk_, data_.size() - pos_});
+    memcpy(out, data_.data() + pos_, n);
+    pos_ += n;
+    return n;
+  }
+  bool WaitReadable(int) override { return true; }
+  const std::string& name() const override { return name_; }
+  bool live() const override { return false; }
+
+ private:
+  std::string data_;
+  size_t chunk_;
+  size_t pos_ = 0;
+  std::string name_ = "<string>";
+};
+
+}  // namespace
+
+std::unique_ptr<ByteSource> StringSource(std::string data, size_t chunk) {
+  return std::make_unique<ChunkedStringSource>(std::move(data), std::max<size_t>(1, chunk));
+}
+
+std::string RandomBytes(uint64_t seed, size_t size) {
+  std::mt19937_64 rng(seed);
+  std::string s(size, '\0');
+  for (char& c : s) c = static_cast<char>(rng() & 0xff);
+  return s;
+}
+
+const RuleBook& DefaultRules() {
+  static const RuleBook book = [] {
+    Result<RuleBook> loaded = LoadRuleBook(EmbeddedRuleFiles());
+    if (!loaded.ok()) throw std::runtime_error(loaded.status().message());
+    return *loaded;
+  }();
+  return book;
+}
+
+void CollectingSink::OnEvent(const Event& event) {
+  events.push_back(
+      {std::string(event.raw), event.first_line, event.line_count, event.kind, event.tags});
+}
+
+std::string CollectingSink::Joined() const {
+  std::string all;
+  for (const Collected& e : events) all += e.raw;
+  return all;
+}
+
+}  // namespace sockfilter::test

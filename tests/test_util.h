@@ -1,0 +1,74 @@
+// Helpers shared by the tests: temporary directories, files, running the built binary,
+// in-memory byte sources and a sink that collects events.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/byte_source.h"
+#include "analyzer/event_sink.h"
+#include "rules/rule_loader.h"
+
+namespace sockfilter::test {
+
+// A fresh directory under $TMPDIR, removed with everything in it on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+  std::string File(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+void WriteFile(const std::string& path, std::string_view bytes);
+std::string ReadFile(const std::string& path);
+// Runs `command` with /bin/sh -c and returns its exit status (-1 when it did not exit).
+int Shell(const std::string& command);
+
+struct ProcessResult {
+  int exit_code = -1;  // 128 + signal when killed by a signal
+  std::string out;
+  std::string err;
+};
+
+// Runs the built sockfilter binary with `args`, feeding `input` on stdin.
+ProcessResult RunSockfilter(const std::vector<std::string>& args, std::string_view input = "");
+
+// Path of a file in the source tree ("samples/java/reset.log").
+std::string SourcePath(const std::string& relative);
+// gen_corpus.py beside the checkout (../shared/bench), or "" when absent.
+std::string GenCorpusScript();
+
+// A ByteSource over a string that returns at most `chunk` bytes per Read().
+std::unique_ptr<ByteSource> StringSource(std::string data, size_t chunk = 1 << 20);
+
+// Deterministic pseudo-random bytes.
+std::string RandomBytes(uint64_t seed, size_t size);
+
+// The built-in rules (embedded rules/*.toml).
+const RuleBook& DefaultRules();
+
+// Collects every event it is given, with its bytes copied.
+class CollectingSink : public EventSink {
+ public:
+  struct Collected {
+    std::string raw;
+    uint64_t first_line;
+    uint32_t line_count;
+    EventKind kind;
+    EventTags tags;  // views in tags are dangling after OnEvent; only scalars are usable
+  };
+  void OnEvent(const Event& event) override;
+  void Finish() override { finished = true; }
+
+  std::vector<Collected> events;
+  bool finished = false;
+  std::string Joined() const;  // all raw bytes in order
+};
+
+}  // namespace sockfilter::test
