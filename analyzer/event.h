@@ -24,6 +24,7 @@ enum class EventKind : uint8_t {
   kBlank,       // blank lines that belong to no record
   kTailHeader,  // `==> name <==` written by `tail -f a b` (with the blank line before it)
   kPiece,       // a piece of a line longer than the reader's limit
+  kMarker,      // written by a filter (a suppression marker), not read from the input
 };
 
 // What the classify stage found out about an event (socket-error cause, peer, time).
