@@ -7,8 +7,9 @@
 //   if (rules->Continues(state, line_text, &next)) state = next;   // else: a new event
 //
 // Matching is cheap for the common case: each state has a table of the first bytes its
-// rules can start with (derived from the patterns), so most lines are decided by one
-// table look-up and never reach RE2.
+// rules can start with (derived from the prefixes and patterns), so most lines are
+// decided by one table look-up; a rule with literal `prefixes` decides by comparing
+// bytes, and RE2 runs only for a rule with a pattern whose cheap checks passed.
 #pragma once
 
 #include <array>
@@ -30,7 +31,8 @@ struct MultilineRuleSpec {
   std::string id;
   std::string source;  // file the rule came from, for messages
   std::vector<std::string> from;
-  std::string pattern;
+  std::vector<std::string> prefixes;  // the line must start with one of these (if any)
+  std::string pattern;                // and then match this RE2 at its start (if any)
   std::string to;
   std::vector<std::string> examples;
   std::vector<std::string> counter_examples;
@@ -54,8 +56,12 @@ class MultilineRules {
  private:
   struct Rule {
     std::string id;
-    std::unique_ptr<re2::RE2> regex;
+    std::vector<std::string> prefixes;
+    std::unique_ptr<re2::RE2> regex;  // null when the prefixes decide alone
+    std::string min_prefix;           // every match starts at or after this (RE2's range)
     int to;
+
+    bool Matches(std::string_view text) const;
   };
   struct State {
     std::bitset<256> first_bytes;  // bytes a line may start with to reach any rule
@@ -63,6 +69,7 @@ class MultilineRules {
   };
 
   MultilineRules() = default;
+  static Result<std::unique_ptr<Rule>> CompileRule(const MultilineRuleSpec& spec);
   int StateIndex(const std::string& name);
 
   std::vector<std::unique_ptr<Rule>> rules_;

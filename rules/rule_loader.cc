@@ -51,13 +51,18 @@ Status ParseMultiline(const RuleFile& file, const toml::table& root,
     if (table == nullptr) return Status::Error(Where(file, node.source()) + ": not a table");
     MultilineRuleSpec spec;
     spec.source = file.name;
-    for (auto [key, field] : {std::pair{"id", &spec.id}, std::pair{"pattern", &spec.pattern},
-                              std::pair{"to", &spec.to}}) {
+    for (auto [key, field] : {std::pair{"id", &spec.id}, std::pair{"to", &spec.to}}) {
       Result<std::string> value = ReadString(file, *table, key);
       if (!value.ok()) return value.status();
       *field = *value;
     }
-    for (auto [key, field] : {std::pair{"from", &spec.from}, std::pair{"examples", &spec.examples},
+    if (table->contains("pattern")) {
+      Result<std::string> value = ReadString(file, *table, "pattern");
+      if (!value.ok()) return value.status();
+      spec.pattern = *value;
+    }
+    for (auto [key, field] : {std::pair{"from", &spec.from}, std::pair{"prefix", &spec.prefixes},
+                              std::pair{"examples", &spec.examples},
                               std::pair{"counter_examples", &spec.counter_examples}}) {
       Status s = ReadStrings(file, *table, key, field);
       if (!s.ok()) return s;
