@@ -2,6 +2,8 @@
 
 #include <re2/re2.h>
 
+#include <cstring>
+
 namespace sockfilter {
 
 namespace {
@@ -23,10 +25,8 @@ std::bitset<256> PatternFirstBytes(const re2::RE2& regex) {
   return bytes;
 }
 
-std::bitset<256> PrefixFirstBytes(const std::vector<std::string>& prefixes) {
-  std::bitset<256> bytes;
-  for (const std::string& p : prefixes) bytes.set(static_cast<unsigned char>(p[0]));
-  return bytes;
+bool StartsWith(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && memcmp(text.data(), prefix.data(), prefix.size()) == 0;
 }
 
 bool MatchesAtStart(const re2::RE2& regex, std::string_view text) {
@@ -60,15 +60,7 @@ Result<std::shared_ptr<const MultilineRules>> MultilineRules::Compile(
     if (!compiled.ok()) return compiled.status();
     std::unique_ptr<Rule> rule = std::move(*compiled);
     rule->to = rules->StateIndex(spec.to);
-    std::bitset<256> first;
-    first.set();
-    if (!rule->prefixes.empty()) first &= PrefixFirstBytes(rule->prefixes);
-    if (rule->regex) first &= PatternFirstBytes(*rule->regex);
-    for (const std::string& from : spec.from) {
-      State& state = rules->states_[rules->StateIndex(from)];
-      state.first_bytes |= first;
-      state.rules.push_back(rule.get());
-    }
+    for (const std::string& from : spec.from) rules->AddCandidates(rules->StateIndex(from), *rule);
     rules->rules_.push_back(std::move(rule));
   }
   return std::shared_ptr<const MultilineRules>(std::move(rules));
@@ -81,6 +73,7 @@ Result<std::unique_ptr<MultilineRules::Rule>> MultilineRules::CompileRule(
   auto rule = std::make_unique<Rule>();
   rule->id = spec.id;
   rule->prefixes = spec.prefixes;
+  rule->contains = spec.contains;
   for (const std::string& p : spec.prefixes)
     if (p.empty()) return Status::Error(RuleError(spec, "empty prefix"));
   if (spec.prefixes.empty() && spec.pattern.empty())
@@ -108,13 +101,34 @@ Result<std::unique_ptr<MultilineRules::Rule>> MultilineRules::CompileRule(
   return rule;
 }
 
+void MultilineRules::AddCandidates(int state, const Rule& rule) {
+  State& s = states_[state];
+  if (!rule.prefixes.empty()) {
+    for (const std::string& p : rule.prefixes)
+      s.by_first_byte[static_cast<unsigned char>(p[0])].push_back({&rule, p});
+    return;
+  }
+  std::bitset<256> first = PatternFirstBytes(*rule.regex);
+  for (unsigned b = 0; b < 256; ++b)
+    if (first[b]) s.by_first_byte[b].push_back({&rule, std::string_view()});
+}
+
 bool MultilineRules::Rule::Matches(std::string_view text) const {
   if (!prefixes.empty()) {
     bool any = false;
-    for (const std::string& p : prefixes) any = any || text.substr(0, p.size()) == p;
+    for (const std::string& p : prefixes) any = any || StartsWith(text, p);
     if (!any) return false;
   }
+  return MatchesAfterPrefix(text);
+}
+
+bool MultilineRules::Rule::MatchesAfterPrefix(std::string_view text) const {
   if (!regex) return true;
+  if (!contains.empty()) {
+    bool any = false;
+    for (const std::string& c : contains) any = any || text.find(c) != std::string_view::npos;
+    if (!any) return false;
+  }
   // Every match is >= min_prefix, and so is the line that starts with it; comparing the
   // line's first bytes rules out most lines without running RE2.
   if (text.substr(0, min_prefix.size()) < min_prefix) return false;
@@ -122,11 +136,10 @@ bool MultilineRules::Rule::Matches(std::string_view text) const {
 }
 
 bool MultilineRules::Continues(int state, std::string_view text, int* next_state) const {
-  const State& s = states_[state];
-  if (text.empty() || !s.first_bytes[static_cast<unsigned char>(text[0])]) return false;
-  for (const Rule* rule : s.rules) {
-    if (rule->Matches(text)) {
-      *next_state = rule->to;
+  if (text.empty()) return false;
+  for (const Candidate& c : states_[state].by_first_byte[static_cast<unsigned char>(text[0])]) {
+    if (StartsWith(text, c.prefix) && c.rule->MatchesAfterPrefix(text)) {
+      *next_state = c.rule->to;
       return true;
     }
   }

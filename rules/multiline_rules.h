@@ -6,10 +6,11 @@
 //   int next;
 //   if (rules->Continues(state, line_text, &next)) state = next;   // else: a new event
 //
-// Matching is cheap for the common case: each state has a table of the first bytes its
-// rules can start with (derived from the prefixes and patterns), so most lines are
+// Matching is cheap for the common case: each state indexes its rules by the first byte a
+// matching line can have (derived from the prefixes and patterns), so most lines are
 // decided by one table look-up; a rule with literal `prefixes` decides by comparing
-// bytes, and RE2 runs only for a rule with a pattern whose cheap checks passed.
+// bytes, `contains` literals rule out lines before RE2, and RE2 runs only when every
+// cheap check passed.
 #pragma once
 
 #include <array>
@@ -32,6 +33,7 @@ struct MultilineRuleSpec {
   std::string source;  // file the rule came from, for messages
   std::vector<std::string> from;
   std::vector<std::string> prefixes;  // the line must start with one of these (if any)
+  std::vector<std::string> contains;  // the line must contain one of these (if any)
   std::string pattern;                // and then match this RE2 at its start (if any)
   std::string to;
   std::vector<std::string> examples;
@@ -57,20 +59,28 @@ class MultilineRules {
   struct Rule {
     std::string id;
     std::vector<std::string> prefixes;
+    std::vector<std::string> contains;
     std::unique_ptr<re2::RE2> regex;  // null when the prefixes decide alone
     std::string min_prefix;           // every match starts at or after this (RE2's range)
     int to;
 
-    bool Matches(std::string_view text) const;
+    bool Matches(std::string_view text) const;             // the whole rule
+    bool MatchesAfterPrefix(std::string_view text) const;  // all but the prefix test
+  };
+  // A rule reachable from a state by a line's first byte, with the prefix to compare
+  // (empty for a rule without prefixes).
+  struct Candidate {
+    const Rule* rule;
+    std::string_view prefix;
   };
   struct State {
-    std::bitset<256> first_bytes;  // bytes a line may start with to reach any rule
-    std::vector<const Rule*> rules;
+    std::array<std::vector<Candidate>, 256> by_first_byte;  // in rule order
   };
 
   MultilineRules() = default;
   static Result<std::unique_ptr<Rule>> CompileRule(const MultilineRuleSpec& spec);
   int StateIndex(const std::string& name);
+  void AddCandidates(int state, const Rule& rule);
 
   std::vector<std::unique_ptr<Rule>> rules_;
   std::vector<std::string> state_names_;

@@ -61,9 +61,10 @@ Status ParseMultiline(const RuleFile& file, const toml::table& root,
       if (!value.ok()) return value.status();
       spec.pattern = *value;
     }
-    for (auto [key, field] : {std::pair{"from", &spec.from}, std::pair{"prefix", &spec.prefixes},
-                              std::pair{"examples", &spec.examples},
-                              std::pair{"counter_examples", &spec.counter_examples}}) {
+    for (auto [key, field] :
+         {std::pair{"from", &spec.from}, std::pair{"prefix", &spec.prefixes},
+          std::pair{"contains", &spec.contains}, std::pair{"examples", &spec.examples},
+          std::pair{"counter_examples", &spec.counter_examples}}) {
       Status s = ReadStrings(file, *table, key, field);
       if (!s.ok()) return s;
     }
