@@ -1,0 +1,51 @@
+// Marker: the line a filter writes in place of suppressed repeats (docs/markers.md is the
+// contract; change both together).
+//
+//   [sockfilter] suppressed repeats=E lines=L cause=ID sig=HEX first=TS last=TS peers=N
+//   sample="..."
+//
+// or, when the suppressed events were JSON lines, one JSON object with the same fields:
+//
+//   {"sockfilter":"suppressed","repeats":E,"lines":L,"cause":"ID","sig":"HEX",
+//    "first":"TS","last":"TS","peers":N,"sample":"..."}
+//
+// TS is ISO 8601 UTC with milliseconds ("2024-03-11T03:13:29.842Z"); an unknown time or
+// cause is `-` (logfmt) or null (JSON). The sample is the first line of the first
+// suppressed event, cut to kMaxSampleBytes (then it ends in "..."), escaped as a JSON
+// string body: `"` and `\` get a backslash, control characters become \n, \r, \t or
+// \u00XX, and bytes that are not valid UTF-8 become \ufffd, so both forms parse.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "analyzer/event.h"
+
+namespace sockfilter {
+
+inline constexpr size_t kMaxSampleBytes = 200;
+
+struct MarkerFields {
+  uint64_t repeats = 0;    // suppressed events
+  uint64_t lines = 0;      // their lines
+  std::string_view cause;  // cause id; empty: none
+  uint64_t sig = 0;
+  TimeMs first = kNoTime;  // of the first and last suppressed event
+  TimeMs last = kNoTime;
+  uint64_t peers = 0;       // distinct peer addresses among them
+  std::string_view sample;  // already cut (see CutSample)
+  bool sample_cut = false;  // the line was longer than the sample
+};
+
+// Appends one marker line, terminated by '\n'.
+void AppendMarker(const MarkerFields& fields, bool json, std::string* out);
+
+// The first kMaxSampleBytes of `line`, not splitting a UTF-8 character; *cut tells
+// whether anything was left out.
+std::string_view CutSample(std::string_view line, bool* cut);
+
+// Appends `text` escaped as the body of a JSON string.
+void AppendEscaped(std::string_view text, std::string* out);
+
+}  // namespace sockfilter
