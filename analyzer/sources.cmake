@@ -2,11 +2,13 @@ target_sources(sockfilter_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/event_assembler.cc
   ${CMAKE_CURRENT_LIST_DIR}/fd_source.cc
   ${CMAKE_CURRENT_LIST_DIR}/gzip_source.cc
+  ${CMAKE_CURRENT_LIST_DIR}/json_fields.cc
   ${CMAKE_CURRENT_LIST_DIR}/line_reader.cc
   ${CMAKE_CURRENT_LIST_DIR}/open_input.cc
   ${CMAKE_CURRENT_LIST_DIR}/output_sink.cc
   ${CMAKE_CURRENT_LIST_DIR}/pipeline.cc
   ${CMAKE_CURRENT_LIST_DIR}/shutdown.cc
+  ${CMAKE_CURRENT_LIST_DIR}/timestamp.cc
   ${CMAKE_CURRENT_LIST_DIR}/zstd_source.cc
 )
 
