@@ -13,7 +13,7 @@ bool IsBlank(std::string_view text) {
 // `==> name <==`, as `tail` prints before the lines of each file when given several.
 bool IsTailHeader(std::string_view text, std::string_view* name) {
   constexpr std::string_view kOpen = "==> ", kClose = " <==";
-  if (text.size() <= kOpen.size() + kClose.size() || text.substr(0, 4) != kOpen ||
+  if (text.size() <= kOpen.size() + kClose.size() || text[0] != '=' || text.substr(0, 4) != kOpen ||
       text.substr(text.size() - 4) != kClose)
     return false;
   *name = text.substr(4, text.size() - 8);
@@ -37,6 +37,8 @@ void EventAssembler::OnLine(const Line& line) {
   if (IsTailHeader(line.text, &tail_file)) return OnTailHeader(line);
 
   if (IsBlank(line.text)) {
+    // Undecided blank lines count against the limits too, or a run of them would be held.
+    if (pending_.lines > 0 && !FitsLimits(line)) EmitPending();
     if (pending_.lines == 0) {
       // Nothing to continue: the blank line is an event of its own.
       Start(&blanks_, line, EventKind::kBlank);

@@ -1,5 +1,6 @@
 #include "analyzer/fd_source.h"
 
+#include "analyzer/pipe_size.h"
 #include "analyzer/shutdown.h"
 
 #include <fcntl.h>
@@ -23,7 +24,9 @@ bool IsLive(int fd) {
 }  // namespace
 
 FdSource::FdSource(int fd, std::string name, bool owned)
-    : fd_(fd), name_(std::move(name)), owned_(owned), live_(IsLive(fd)) {}
+    : fd_(fd), name_(std::move(name)), owned_(owned), live_(IsLive(fd)) {
+  EnlargePipe(fd);
+}
 
 FdSource::~FdSource() {
   if (owned_) close(fd_);

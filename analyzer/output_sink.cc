@@ -1,5 +1,7 @@
 #include "analyzer/output_sink.h"
 
+#include "analyzer/pipe_size.h"
+
 #include <unistd.h>
 
 #include <cerrno>
@@ -8,7 +10,9 @@
 namespace sockfilter {
 
 OutputSink::OutputSink(int fd, std::string name, size_t buffer_bytes)
-    : fd_(fd), name_(std::move(name)), buf_(new char[buffer_bytes]), capacity_(buffer_bytes) {}
+    : fd_(fd), name_(std::move(name)), buf_(new char[buffer_bytes]), capacity_(buffer_bytes) {
+  EnlargePipe(fd);
+}
 
 OutputSink::~OutputSink() { FlushBuffer(); }
 

@@ -6,6 +6,7 @@ target_sources(sockfilter_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/line_reader.cc
   ${CMAKE_CURRENT_LIST_DIR}/open_input.cc
   ${CMAKE_CURRENT_LIST_DIR}/output_sink.cc
+  ${CMAKE_CURRENT_LIST_DIR}/pipe_size.cc
   ${CMAKE_CURRENT_LIST_DIR}/pipeline.cc
   ${CMAKE_CURRENT_LIST_DIR}/shutdown.cc
   ${CMAKE_CURRENT_LIST_DIR}/timestamp.cc

@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace sockfilter {
@@ -25,8 +26,23 @@ std::bitset<256> PatternFirstBytes(const re2::RE2& regex) {
   return bytes;
 }
 
+// Byte loops, not memcmp: prefixes are a few bytes and these run for most lines, where a
+// library call costs more than the comparison.
 bool StartsWith(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && memcmp(text.data(), prefix.data(), prefix.size()) == 0;
+  if (text.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i)
+    if (text[i] != prefix[i]) return false;
+  return true;
+}
+
+// True when the line sorts before `min`, so that no match can start the line.
+bool SortsBefore(std::string_view text, std::string_view min) {
+  size_t n = std::min(text.size(), min.size());
+  for (size_t i = 0; i < n; ++i) {
+    if (text[i] != min[i])
+      return static_cast<unsigned char>(text[i]) < static_cast<unsigned char>(min[i]);
+  }
+  return text.size() < min.size();
 }
 
 bool MatchesAtStart(const re2::RE2& regex, std::string_view text) {
@@ -131,7 +147,7 @@ bool MultilineRules::Rule::MatchesAfterPrefix(std::string_view text) const {
   }
   // Every match is >= min_prefix, and so is the line that starts with it; comparing the
   // line's first bytes rules out most lines without running RE2.
-  if (text.substr(0, min_prefix.size()) < min_prefix) return false;
+  if (SortsBefore(text, min_prefix)) return false;
   return MatchesAtStart(*regex, text);
 }
 
