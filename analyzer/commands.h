@@ -10,5 +10,6 @@ namespace sockfilter {
 using Args = std::vector<std::string>;
 
 int RunFilterCommand(const Args& args);  // the default: stream filter
+int RunCompactCommand(const Args& args);  // rewrite rotated logs in place
 
 }  // namespace sockfilter

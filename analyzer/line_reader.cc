@@ -21,12 +21,15 @@ bool LineReader::Next(Line* line) {
   if (scan_ < pos_) scan_ = pos_;
   for (;;) {
     const char* data = buf_.get();
-    const void* nl = memchr(data + scan_, '\n', end_ - scan_);
+    // Look no further than max_line_bytes: a longer line comes in pieces of exactly that
+    // size, whether or not its newline happens to be in the buffer already.
+    size_t limit = std::min(end_, pos_ + options_.max_line_bytes);
+    const void* nl = scan_ < limit ? memchr(data + scan_, '\n', limit - scan_) : nullptr;
     if (nl != nullptr) {
       Emit(static_cast<const char*>(nl) - data + 1, false, line);
       return true;
     }
-    scan_ = end_;
+    scan_ = limit;
     if (end_ - pos_ >= options_.max_line_bytes) {
       Emit(pos_ + options_.max_line_bytes, true, line);
       return true;

@@ -23,6 +23,8 @@ struct Subcommand {
 const Subcommand kSubcommands[] = {
     {"filter", sockfilter::RunFilterCommand,
      "pass a log through, collapsing repeated socket-error events (the default)"},
+    {"compact", sockfilter::RunCompactCommand,
+     "rewrite (rotated) log files in place without their floods, safely"},
 };
 
 void PrintOverview() {

@@ -27,15 +27,20 @@ void RunInput(const std::string& path, const RuleBook& rules, const PipelineOpti
     report->errors.push_back(source.status());
     return;
   }
-  InputInfo info{(*source)->name()};
-  LineReader reader(source->get(), options.reader);
+  RunSource(source->get(), rules, options, sink, report);
+}
+
+void RunSource(ByteSource* source, const RuleBook& rules, const PipelineOptions& options,
+               EventSink* sink, PipelineReport* report) {
+  InputInfo info{source->name()};
+  LineReader reader(source, options.reader);
   EventAssembler assembler(rules.multiline, &reader, sink, options.limits, &info);
   sink->BeginInput(info);
-  bool live = (*source)->live();
+  bool live = source->live();
   Line line;
   for (;;) {
     if (live && !reader.HasBufferedLine())
-      WaitForInput(source->get(), &assembler, sink, options.flush_timeout_ms);
+      WaitForInput(source, &assembler, sink, options.flush_timeout_ms);
     if (!reader.Next(&line)) break;
     assembler.OnLine(line);
     if (!sink->ok() || ShutdownRequested()) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/byte_source.h"
 #include "analyzer/event_assembler.h"
 #include "analyzer/event_sink.h"
 #include "analyzer/line_reader.h"
@@ -36,6 +37,11 @@ struct PipelineReport {
 // Runs one input (a path, or "-" for stdin). Does not call sink->Finish().
 void RunInput(const std::string& path, const RuleBook& rules, const PipelineOptions& options,
               EventSink* sink, PipelineReport* report);
+
+// Runs one already opened input (for callers that must open it themselves, e.g. without
+// following symlinks). Does not call sink->Finish().
+void RunSource(ByteSource* source, const RuleBook& rules, const PipelineOptions& options,
+               EventSink* sink, PipelineReport* report);
 
 // Runs every input in order, then calls sink->Finish().
 PipelineReport RunPipeline(const std::vector<std::string>& inputs, const RuleBook& rules,

@@ -1,4 +1,5 @@
 target_sources(sockfilter_core PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/compress_sink.cc
   ${CMAKE_CURRENT_LIST_DIR}/event_assembler.cc
   ${CMAKE_CURRENT_LIST_DIR}/fd_source.cc
   ${CMAKE_CURRENT_LIST_DIR}/gzip_source.cc
@@ -16,6 +17,7 @@ target_sources(sockfilter_core PRIVATE
 # Front end: option parsing (Boost.Program_options), diagnostics, the subcommands.
 target_sources(sockfilter PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/cli.cc
+  ${CMAKE_CURRENT_LIST_DIR}/compact_command.cc
   ${CMAKE_CURRENT_LIST_DIR}/diagnostics.cc
   ${CMAKE_CURRENT_LIST_DIR}/filter_command.cc
   ${CMAKE_CURRENT_LIST_DIR}/load_rules.cc

@@ -1,0 +1,44 @@
+// The pluggable stages of `sockfilter compact`: the filter chain that decides what stays
+// (the very chain `sockfilter [filter]` runs, so compacted content equals its output) and
+// the summary that sees every event of the original.
+//
+// The Compactor builds both afresh for each file, through factories the front end gives
+// it:
+//
+//   ChainFactory chain = [&](EventSink* out) { return MakeFilterChain(options, rules, out); };
+//   SummaryFactory summary = [&](const std::string& path) { return MakeSummary(path); };
+//   Compactor compactor(rules, options, chain, summary);
+//
+// Lifetimes: a chain forwards to the `out` sink it was built with, which outlives it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "analyzer/event_sink.h"
+#include "analyzer/status.h"
+
+namespace sockfilter {
+
+// The filter stages in front of the writer, with their accounting.
+class CompactChain {
+ public:
+  virtual ~CompactChain() = default;
+  virtual EventSink* head() = 0;                   // where the assembler's events go
+  virtual uint64_t events_suppressed() const = 0;  // read after Finish()
+};
+
+// Builds one file's summary from all its events, before filtering.
+class CompactSummary : public EventSink {
+ public:
+  // The summary as one JSON document (no trailing newline needed); read after Finish().
+  virtual Result<std::string> Json() const = 0;
+};
+
+using ChainFactory = std::function<Result<std::unique_ptr<CompactChain>>(EventSink* out)>;
+// `path` is the file being compacted, for the summary's own fields.
+using SummaryFactory = std::function<std::unique_ptr<CompactSummary>(const std::string& path)>;
+
+}  // namespace sockfilter

@@ -1,0 +1,442 @@
+// `sockfilter compact`: in-place compaction with the real binary, real gzip/zstd/logrotate,
+// real signals and resource limits.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/test_util.h"
+
+extern char** environ;
+
+namespace sockfilter::test {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// A Java-style log with floods of identical connection resets between ordinary lines.
+std::string FloodLog(int seed, int events) {
+  std::mt19937 rng(seed);
+  std::string log;
+  for (int i = 0; i < events; ++i) {
+    int sec = i / 10;
+    std::string ts = "2024-03-11 05:" + std::to_string(10 + sec / 60) + ":" +
+                     std::to_string(10 + sec % 50) + ".123";
+    if (rng() % 3 == 0) {
+      log += ts + "  INFO 1 --- [exec-" + std::to_string(rng() % 9) +
+             "] c.a.Cart : Completed GET /cart/" + std::to_string(rng() % 100000) + " in " +
+             std::to_string(rng() % 900) + " ms\n";
+      continue;
+    }
+    log += ts + " ERROR 1 --- [exec-" + std::to_string(rng() % 9) +
+           "] c.a.Api : request failed\n"
+           "java.net.SocketException: Connection reset\n"
+           "\tat java.base/sun.nio.ch.NioSocketImpl.implRead(NioSocketImpl.java:323)\n"
+           "\tat java.base/java.net.Socket$SocketInputStream.read(Socket.java:1025)\n"
+           "\tat com.acme.api.Client.call(Client.java:88)\n";
+  }
+  return log;
+}
+
+// A log for the end-to-end tests: gen_corpus.py when it is beside the checkout.
+std::string CorpusLog(const TempDir& dir, int seed) {
+  std::string script = GenCorpusScript();
+  if (script.empty()) return FloodLog(seed, 4000);
+  std::string out = dir.File("corpus-" + std::to_string(seed) + ".log");
+  REQUIRE(Shell("python3 " + script + " 1 " + out + " --seed " + std::to_string(seed) +
+                " --socket-frac 0.3 >/dev/null 2>&1") == 0);
+  return ReadFile(out);
+}
+
+// What `sockfilter FILE` writes for `content` (the compacted content must equal it).
+std::string FilterOutput(const TempDir& dir, const std::string& content) {
+  std::string path = dir.File(".filter-input");
+  WriteFile(path, content);
+  ProcessResult r = RunSockfilter({path});
+  REQUIRE(r.exit_code == 0);
+  fs::remove(path);
+  return r.out;
+}
+
+// Runs a shell command; returns its exit code and puts its stderr in *err.
+int ShellWithStderr(const TempDir& dir, const std::string& command, std::string* err) {
+  std::string err_file = dir.File(".stderr");
+  int rc = Shell(command + " 2>" + err_file);
+  *err = ReadFile(err_file);
+  fs::remove(err_file);
+  return rc;
+}
+
+std::string Bin() { return SOCKFILTER_BINARY; }
+
+std::string Decompressed(const std::string& path) {
+  std::string out = path + ".plain";
+  REQUIRE(Shell("zstd -dcq -f '" + path + "' > '" + out + "' 2>/dev/null || zcat -f '" + path +
+                "' > '" + out + "'") == 0);
+  std::string text = ReadFile(out);
+  fs::remove(out);
+  return text;
+}
+
+// Names in `dir` other than the given ones (stray temporary files, ...).
+std::vector<std::string> Entries(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+uint64_t CountLines(const std::string& text) {
+  return static_cast<uint64_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+// Markers in compacted text and the lines they stand for (sum of their lines=).
+struct MarkerCount {
+  uint64_t markers = 0;
+  uint64_t suppressed_lines = 0;
+};
+
+MarkerCount CountMarkers(const std::string& text) {
+  MarkerCount count;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + pos, end - pos);
+    bool marker = line.rfind("[sockfilter] suppressed ", 0) == 0 ||
+                  line.find("\"sockfilter\":\"suppressed\"") != std::string_view::npos;
+    if (marker) {
+      ++count.markers;
+      size_t at = line.find("lines=");
+      size_t skip = 6;
+      if (at == std::string_view::npos) at = line.find("\"lines\":"), skip = 8;
+      REQUIRE(at != std::string_view::npos);
+      count.suppressed_lines += std::stoull(std::string(line.substr(at + skip, 20)));
+    }
+    pos = end + 1;
+  }
+  return count;
+}
+
+void CheckAccounting(const std::string& before, const std::string& after) {
+  MarkerCount m = CountMarkers(after);
+  INFO("markers " << m.markers << ", suppressed lines " << m.suppressed_lines);
+  CHECK(CountLines(before) == CountLines(after) - m.markers + m.suppressed_lines);
+}
+
+}  // namespace
+
+TEST_CASE("compact rewrites a file with exactly what the filter writes for it") {
+  TempDir dir;
+  std::string log = FloodLog(1, 3000);
+  std::string path = dir.File("app.log.1");
+  WriteFile(path, log);
+  ProcessResult r = RunSockfilter({"compact", path});
+  REQUIRE(r.exit_code == 0);
+  std::string compacted = ReadFile(path);
+  CHECK(compacted == FilterOutput(dir, log));
+  CheckAccounting(log, compacted);
+  CHECK(r.out.rfind("compacted file=" + path + " bytes_before=" + std::to_string(log.size()) +
+                        " bytes_after=" + std::to_string(compacted.size()) + " ratio=",
+                    0) == 0);
+  CHECK(r.out.find(" events_suppressed=") != std::string::npos);
+  CHECK(r.out.find(" summary=" + path + ".sockfilter.json\n") != std::string::npos);
+  CHECK(ReadFile(path + ".sockfilter.json").find("\"schema\":\"sockfilter.summary.v1\"") !=
+        std::string::npos);
+  CHECK(Entries(dir.path()) == std::vector<std::string>{"app.log.1", "app.log.1.sockfilter.json"});
+}
+
+TEST_CASE("compact keeps the file's mode and modification time") {
+  TempDir dir;
+  std::string path = dir.File("app.log.1");
+  WriteFile(path, FloodLog(2, 500));
+  REQUIRE(chmod(path.c_str(), 0604) == 0);
+  struct timespec times[2] = {{1500000000, 123456789}, {1600000000, 987654321}};
+  REQUIRE(utimensat(AT_FDCWD, path.c_str(), times, 0) == 0);
+  REQUIRE(RunSockfilter({"compact", "--no-summary", path}).exit_code == 0);
+  struct stat st;
+  REQUIRE(stat(path.c_str(), &st) == 0);
+  CHECK((st.st_mode & 07777) == 0604);
+  CHECK(st.st_mtim.tv_sec == 1600000000);
+  CHECK(st.st_mtim.tv_nsec == 987654321);
+  CHECK(st.st_uid == geteuid());
+}
+
+TEST_CASE("compact writes gzip input back as gzip that gzip -t and zcat accept") {
+  TempDir dir;
+  std::string log = FloodLog(3, 2000);
+  WriteFile(dir.File("app.log.2"), log);
+  REQUIRE(Shell("gzip -9 " + dir.File("app.log.2")) == 0);
+  std::string path = dir.File("app.log.2.gz");
+  ProcessResult r = RunSockfilter({"compact", path});
+  REQUIRE(r.exit_code == 0);
+  CHECK(Shell("gzip -t " + path) == 0);
+  CHECK(Decompressed(path) == FilterOutput(dir, log));
+  CHECK(fs::exists(path + ".sockfilter.json"));
+}
+
+TEST_CASE("compact writes zstd input back as zstd that zstd -t accepts") {
+  TempDir dir;
+  std::string log = FloodLog(4, 2000);
+  WriteFile(dir.File("app.log.3"), log);
+  REQUIRE(Shell("zstd -q --rm " + dir.File("app.log.3")) == 0);
+  std::string path = dir.File("app.log.3.zst");
+  REQUIRE(RunSockfilter({"compact", path}).exit_code == 0);
+  CHECK(Shell("zstd -q -t " + path) == 0);
+  CHECK(Decompressed(path) == FilterOutput(dir, log));
+}
+
+TEST_CASE("compact --compress changes the format and the name, and removes the old name") {
+  TempDir dir;
+  std::string log = FloodLog(5, 1000);
+  std::string path = dir.File("app.log.1");
+  WriteFile(path, log);
+  ProcessResult r = RunSockfilter({"compact", "--compress", "zstd", path});
+  REQUIRE(r.exit_code == 0);
+  CHECK(!fs::exists(path));
+  CHECK(Shell("zstd -q -t " + path + ".zst") == 0);
+  CHECK(Decompressed(path + ".zst") == FilterOutput(dir, log));
+  CHECK(r.out.find(" output=" + path + ".zst") != std::string::npos);
+  CHECK(fs::exists(path + ".zst.sockfilter.json"));
+
+  REQUIRE(RunSockfilter({"compact", "--compress", "gzip", path + ".zst"}).exit_code == 0);
+  CHECK(Shell("gzip -t " + path + ".gz") == 0);
+  REQUIRE(RunSockfilter({"compact", "--compress", "none", path + ".gz"}).exit_code == 0);
+  CHECK(Entries(dir.path()) == std::vector<std::string>{"app.log.1", "app.log.1.gz.sockfilter.json",
+                                                        "app.log.1.sockfilter.json",
+                                                        "app.log.1.zst.sockfilter.json"});
+}
+
+TEST_CASE("compact --compress refuses to overwrite a file that has the new name") {
+  TempDir dir;
+  std::string path = dir.File("app.log.1");
+  WriteFile(path, FloodLog(6, 300));
+  WriteFile(path + ".gz", "someone else's file");
+  ProcessResult r = RunSockfilter({"compact", "--compress", "gzip", path});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("already exists") != std::string::npos);
+  CHECK(ReadFile(path + ".gz") == "someone else's file");
+  CHECK(ReadFile(path) == FloodLog(6, 300));
+}
+
+TEST_CASE("compact refuses a symlink and leaves it and its target alone") {
+  TempDir dir;
+  std::string target = dir.File("real.log");
+  WriteFile(target, FloodLog(7, 300));
+  fs::create_symlink(target, dir.File("link.log"));
+  ProcessResult r = RunSockfilter({"compact", dir.File("link.log")});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("link.log: is a symbolic link") != std::string::npos);
+  CHECK(fs::is_symlink(dir.File("link.log")));
+  CHECK(ReadFile(target) == FloodLog(7, 300));
+  CHECK(Entries(dir.path()) == std::vector<std::string>{"link.log", "real.log"});
+}
+
+TEST_CASE("compact refuses a FIFO without blocking on it") {
+  TempDir dir;
+  std::string fifo = dir.File("pipe.log");
+  REQUIRE(mkfifo(fifo.c_str(), 0644) == 0);
+  ProcessResult r = RunSockfilter({"compact", fifo});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("pipe.log: not a regular file") != std::string::npos);
+}
+
+TEST_CASE("compact --dry-run reports the saving and changes nothing") {
+  TempDir dir;
+  std::string log = FloodLog(8, 2000);
+  std::string path = dir.File("app.log.1");
+  WriteFile(path, log);
+  struct timespec times[2] = {{1500000000, 0}, {1500000000, 0}};
+  REQUIRE(utimensat(AT_FDCWD, path.c_str(), times, 0) == 0);
+  ProcessResult r = RunSockfilter({"compact", "--dry-run", path});
+  REQUIRE(r.exit_code == 0);
+  std::string expected_after = std::to_string(FilterOutput(dir, log).size());
+  CHECK(r.out.rfind("dry-run file=" + path + " bytes_before=" + std::to_string(log.size()) +
+                        " bytes_after=" + expected_after + " ",
+                    0) == 0);
+  CHECK(ReadFile(path) == log);
+  struct stat st;
+  REQUIRE(stat(path.c_str(), &st) == 0);
+  CHECK(st.st_mtim.tv_sec == 1500000000);
+  CHECK(Entries(dir.path()) == std::vector<std::string>{"app.log.1"});
+}
+
+TEST_CASE("compact under a file-size limit fails cleanly and leaves the original intact") {
+  TempDir dir;
+  std::string log = FloodLog(9, 4000);
+  std::string path = dir.File("app.log.1");
+  WriteFile(path, log);
+  REQUIRE(FilterOutput(dir, log).size() > 8192);
+  std::string err;
+  int rc = ShellWithStderr(dir, "prlimit --fsize=8192 " + Bin() + " compact " + path, &err);
+  CHECK(rc == 1);
+  CHECK(err.find("app.log.1: write failed: File too large; original left unchanged") !=
+        std::string::npos);
+  CHECK(ReadFile(path) == log);
+  CHECK(Entries(dir.path()) == std::vector<std::string>{"app.log.1"});
+}
+
+TEST_CASE("compact refuses a file it could not give back to its owner") {
+  if (geteuid() != 0) {
+    WARN("not root: cannot make a file owned by someone else; skipped");
+    return;
+  }
+  TempDir dir;
+  REQUIRE(chmod(dir.path().c_str(), 0777) == 0);
+  std::string path = dir.File("root.log");
+  WriteFile(path, FloodLog(10, 300));
+  REQUIRE(chmod(path.c_str(), 0666) ==
+          0);  // readable and writable by anyone: only the owner blocks
+  std::string err;
+  int rc = ShellWithStderr(
+      dir, "setpriv --reuid=65534 --regid=65534 --clear-groups " + Bin() + " compact " + path,
+      &err);
+  CHECK(rc == 1);
+  CHECK(err.find("root.log: owned by uid 0, cannot replace it keeping its owner") !=
+        std::string::npos);
+  CHECK(ReadFile(path) == FloodLog(10, 300));
+  CHECK(Entries(dir.path()) == std::vector<std::string>{"root.log"});
+}
+
+TEST_CASE("compact killed at random points leaves the original whole or fully replaced") {
+  TempDir dir;
+  std::string log;
+  for (int seed = 0; seed < 12; ++seed) log += FloodLog(100 + seed, 8000);  // ~8 MiB
+  std::string expected = FilterOutput(dir, log);
+  std::string path = dir.File("big.log.1");
+  std::string bin = Bin();
+  std::vector<std::string> argv_storage = {bin, "compact", "--no-summary", "--quiet", path};
+  std::vector<char*> argv;
+  for (std::string& a : argv_storage) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  auto spawn = [&] {
+    pid_t pid;
+    REQUIRE(posix_spawn(&pid, bin.c_str(), nullptr, nullptr, argv.data(), environ) == 0);
+    return pid;
+  };
+  // How long a whole run takes here (sanitizers make it much slower).
+  WriteFile(path, log);
+  auto start = std::chrono::steady_clock::now();
+  int status = 0;
+  waitpid(spawn(), &status, 0);
+  auto full = std::chrono::steady_clock::now() - start;
+  REQUIRE(ReadFile(path) == expected);
+
+  std::mt19937 rng(42);
+  int intact = 0, replaced = 0, killed_mid_write = 0;
+  for (int run = 0; run < 30; ++run) {
+    WriteFile(path, log);
+    pid_t pid = spawn();
+    std::this_thread::sleep_for(full * (rng() % 1000) / 900);
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    std::string now = ReadFile(path);
+    bool whole = now == log;
+    REQUIRE((whole || now == expected));
+    whole ? ++intact : ++replaced;
+    for (const std::string& name : Entries(dir.path())) {
+      if (name == "big.log.1" || name == ".filter-input") continue;
+      CHECK(name.rfind(".big.log.1.sockfilter-", 0) == 0);  // dot-prefixed: not the log
+      fs::remove(dir.File(name));
+      ++killed_mid_write;
+    }
+  }
+  INFO("intact " << intact << ", replaced " << replaced << ", killed mid-write "
+                 << killed_mid_write);
+  CHECK(intact > 0);
+  CHECK(killed_mid_write > 0);
+}
+
+TEST_CASE("logrotate with the sample configuration compacts every rotated file") {
+  if (Shell("test -x /usr/sbin/logrotate") != 0) {
+    WARN("/usr/sbin/logrotate is not installed; skipped");
+    return;
+  }
+  TempDir dir;
+  std::string conf_text = ReadFile(SourcePath("samples/logrotate/sockfilter"));
+  auto replace = [&](const std::string& from, const std::string& to) {
+    size_t at = conf_text.find(from);
+    REQUIRE(at != std::string::npos);
+    conf_text.replace(at, from.size(), to);
+  };
+  // The "reopen the log" placeholder becomes an application writing a flood into its new
+  // log: the hook must leave that current log alone.
+  std::string current = FloodLog(11, 500);
+  WriteFile(dir.File("current-flood"), current);
+  replace("# systemctl kill --signal=HUP myapp.service",
+          "cat " + dir.File("current-flood") + " >> \"$1\"");
+  replace("/usr/bin/sockfilter", Bin());
+  replace("create 0640 root adm", "create 0640");
+  std::string delayed = conf_text;
+  replace("    delaycompress\n", "");
+  std::string immediate = conf_text;
+
+  struct Variant {
+    std::string name;
+    std::string config;
+    std::vector<std::string> originals;  // what app.log held before each rotation
+  };
+  std::vector<Variant> variants = {{"delaycompress", delayed, {}}, {"compress", immediate, {}}};
+  for (Variant& v : variants) {
+    fs::create_directory(dir.File(v.name));
+    std::string log = dir.File(v.name) + "/app.log";
+    std::string text = v.config;
+    for (size_t at; (at = text.find("/var/log/myapp/app.log")) != std::string::npos;)
+      text.replace(at, 22, log);
+    WriteFile(dir.File(v.name + ".conf"), text);
+    chmod(dir.File(v.name + ".conf").c_str(), 0644);
+  }
+  for (int round = 1; round <= 3; ++round) {
+    if (round > 1) std::this_thread::sleep_for(std::chrono::milliseconds(1050));  // dateext %s
+    std::string content = CorpusLog(dir, round);
+    for (Variant& v : variants) {
+      std::string log = dir.File(v.name) + "/app.log";
+      std::string before = fs::exists(log) ? ReadFile(log) : "";
+      WriteFile(log, before + content);
+      v.originals.push_back(before + content);
+      std::string err;
+      int rc = ShellWithStderr(dir,
+                               "/usr/sbin/logrotate -s " + dir.File(v.name + ".state") + " -f " +
+                                   dir.File(v.name + ".conf"),
+                               &err);
+      INFO(v.name << " round " << round << ": " << err);
+      REQUIRE(rc == 0);
+      CHECK(ReadFile(log) == current);  // the current log: created, written, not compacted
+    }
+  }
+  for (const Variant& v : variants) {
+    INFO(v.name);
+    std::vector<std::string> rotated, summaries;
+    for (const std::string& name : Entries(dir.File(v.name))) {
+      if (name.rfind("app.log-", 0) != 0) continue;
+      bool summary = name.size() > 16 && name.substr(name.size() - 16) == ".sockfilter.json";
+      (summary ? summaries : rotated).push_back(name);
+    }
+    REQUIRE(rotated.size() == 3);
+    CHECK(summaries.size() == 3);
+    for (size_t i = 0; i < rotated.size(); ++i) {
+      std::string path = dir.File(v.name) + "/" + rotated[i];
+      bool gz = rotated[i].size() > 3 && rotated[i].substr(rotated[i].size() - 3) == ".gz";
+      // delaycompress leaves only the newest rotation uncompressed.
+      CHECK(gz == (v.name == "compress" || i + 1 < rotated.size()));
+      std::string plain_name = gz ? path.substr(0, path.size() - 3) : path;
+      CHECK(fs::exists(plain_name + ".sockfilter.json"));
+      std::string after = Decompressed(path);
+      CHECK(after == FilterOutput(dir, v.originals[i]));
+      CheckAccounting(v.originals[i], after);
+    }
+  }
+}
+
+}  // namespace sockfilter::test
