@@ -11,5 +11,6 @@ using Args = std::vector<std::string>;
 
 int RunFilterCommand(const Args& args);  // the default: stream filter
 int RunCompactCommand(const Args& args);  // rewrite rotated logs in place
+int RunProbeCommand(const Args& args);    // host evidence: kernel TCP counters, listeners
 
 }  // namespace sockfilter

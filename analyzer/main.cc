@@ -25,6 +25,8 @@ const Subcommand kSubcommands[] = {
      "pass a log through, collapsing repeated socket-error events (the default)"},
     {"compact", sockfilter::RunCompactCommand,
      "rewrite (rotated) log files in place without their floods, safely"},
+    {"probe", sockfilter::RunProbeCommand,
+     "read the kernel's TCP state: listen-queue overflows, accept queues, resets"},
 };
 
 void PrintOverview() {

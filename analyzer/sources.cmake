@@ -21,5 +21,6 @@ target_sources(sockfilter PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/diagnostics.cc
   ${CMAKE_CURRENT_LIST_DIR}/filter_command.cc
   ${CMAKE_CURRENT_LIST_DIR}/load_rules.cc
+  ${CMAKE_CURRENT_LIST_DIR}/probe_command.cc
   ${CMAKE_CURRENT_LIST_DIR}/main.cc
 )
