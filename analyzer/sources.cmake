@@ -1,4 +1,6 @@
 target_sources(sockfilter_core PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/cause_counter.cc
+  ${CMAKE_CURRENT_LIST_DIR}/classify_stage.cc
   ${CMAKE_CURRENT_LIST_DIR}/compress_sink.cc
   ${CMAKE_CURRENT_LIST_DIR}/event_assembler.cc
   ${CMAKE_CURRENT_LIST_DIR}/fd_source.cc
@@ -16,11 +18,13 @@ target_sources(sockfilter_core PRIVATE
 
 # Front end: option parsing (Boost.Program_options), diagnostics, the subcommands.
 target_sources(sockfilter PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/analyze_command.cc
   ${CMAKE_CURRENT_LIST_DIR}/cli.cc
   ${CMAKE_CURRENT_LIST_DIR}/compact_command.cc
   ${CMAKE_CURRENT_LIST_DIR}/diagnostics.cc
   ${CMAKE_CURRENT_LIST_DIR}/filter_command.cc
   ${CMAKE_CURRENT_LIST_DIR}/load_rules.cc
   ${CMAKE_CURRENT_LIST_DIR}/probe_command.cc
+  ${CMAKE_CURRENT_LIST_DIR}/rules_command.cc
   ${CMAKE_CURRENT_LIST_DIR}/main.cc
 )

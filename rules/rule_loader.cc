@@ -81,10 +81,114 @@ Status ParseMultiline(const RuleFile& file, const toml::table& root,
   return Status::Ok();
 }
 
+// Fails on a key the table does not know: a misspelt `counter_example` would otherwise
+// silently check nothing.
+Status CheckKeys(const RuleFile& file, const toml::table& table,
+                 std::initializer_list<std::string_view> known) {
+  for (const auto& [key, value] : table) {
+    if (std::find(known.begin(), known.end(), key.str()) == known.end())
+      return Status::Error(Where(file, value.source()) + ": unknown key `" +
+                           std::string(key.str()) + "`");
+  }
+  return Status::Ok();
+}
+
+Status ParseCauses(const RuleFile& file, const toml::table& root, std::vector<CauseInfo>* causes,
+                   std::vector<std::string>* sources) {
+  const toml::array* array = root["cause"].as_array();
+  if (array == nullptr) return Status::Ok();
+  for (const toml::node& node : *array) {
+    const toml::table* table = node.as_table();
+    if (table == nullptr) return Status::Error(Where(file, node.source()) + ": not a table");
+    Status s = CheckKeys(file, *table, {"id", "description"});
+    if (!s.ok()) return s;
+    CauseInfo cause;
+    for (auto [key, field] :
+         {std::pair{"id", &cause.id}, std::pair{"description", &cause.description}}) {
+      Result<std::string> value = ReadString(file, *table, key);
+      if (!value.ok()) return value.status();
+      *field = *value;
+    }
+    auto same = [&](const CauseInfo& other) { return other.id == cause.id; };
+    auto existing = std::find_if(causes->begin(), causes->end(), same);
+    size_t index = existing - causes->begin();
+    if (existing != causes->end() && (*sources)[index] == file.name)
+      return Status::Error(Where(file, table->source()) + ": duplicate cause id " + cause.id);
+    if (existing != causes->end()) {
+      *existing = std::move(cause);
+      (*sources)[index] = file.name;
+    } else {
+      causes->push_back(std::move(cause));
+      sources->push_back(file.name);
+    }
+  }
+  return Status::Ok();
+}
+
+Result<ClassifyRuleSpec> ReadClassifyRule(const RuleFile& file, const toml::table& table,
+                                          ClassifyRuleSpec::Kind kind) {
+  bool is_cause = kind == ClassifyRuleSpec::Kind::kCause;
+  Status s =
+      is_cause
+          ? CheckKeys(file, table,
+                      {"id", "cause", "pattern", "description", "examples", "counter_examples"})
+          : CheckKeys(file, table,
+                      {"id", "root", "pattern", "description", "examples", "counter_examples"});
+  if (!s.ok()) return s;
+  ClassifyRuleSpec spec;
+  spec.kind = kind;
+  spec.source = file.name;
+  std::string root;
+  std::vector<std::pair<const char*, std::string*>> required = {{"id", &spec.id},
+                                                                {"pattern", &spec.pattern}};
+  required.push_back(is_cause ? std::pair{"cause", &spec.cause} : std::pair{"root", &root});
+  for (auto [key, field] : required) {
+    Result<std::string> value = ReadString(file, table, key);
+    if (!value.ok()) return value.status();
+    *field = *value;
+  }
+  if (!is_cause && root != "first" && root != "last")
+    return Status::Error(Where(file, table.source()) + ": rule " + spec.id +
+                         ": `root` must be \"first\" or \"last\"");
+  spec.root_first = root == "first";
+  if (const auto* text = table.get_as<std::string>("description")) spec.description = text->get();
+  for (auto [key, field] : {std::pair{"examples", &spec.examples},
+                            std::pair{"counter_examples", &spec.counter_examples}}) {
+    Status st = ReadStrings(file, table, key, field);
+    if (!st.ok()) return st;
+  }
+  return spec;
+}
+
+Status ParseClassifyRules(const RuleFile& file, const toml::table& root, const char* table_name,
+                          ClassifyRuleSpec::Kind kind, std::vector<ClassifyRuleSpec>* specs) {
+  const toml::array* array = root[table_name].as_array();
+  if (array == nullptr) return Status::Ok();
+  for (const toml::node& node : *array) {
+    const toml::table* table = node.as_table();
+    if (table == nullptr) return Status::Error(Where(file, node.source()) + ": not a table");
+    Result<ClassifyRuleSpec> spec = ReadClassifyRule(file, *table, kind);
+    if (!spec.ok()) return spec.status();
+    auto same_id = [&](const ClassifyRuleSpec& other) { return other.id == spec->id; };
+    auto existing = std::find_if(specs->begin(), specs->end(), same_id);
+    if (existing != specs->end() && existing->source == file.name)
+      return Status::Error(Where(file, table->source()) + ": duplicate rule id " + spec->id);
+    if (existing != specs->end()) {
+      *existing = std::move(*spec);  // a later file overrides by id
+    } else {
+      specs->push_back(std::move(*spec));
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<RuleBook> LoadRuleBook(const std::vector<RuleFile>& files) {
   std::vector<MultilineRuleSpec> multiline;
+  std::vector<ClassifyRuleSpec> classify;
+  std::vector<CauseInfo> causes;
+  std::vector<std::string> cause_sources;
   for (const RuleFile& file : files) {
     toml::table root;
     try {
@@ -93,12 +197,23 @@ Result<RuleBook> LoadRuleBook(const std::vector<RuleFile>& files) {
       return Status::Error(Where(file, error.source()) + ": " + std::string(error.description()));
     }
     Status s = ParseMultiline(file, root, &multiline);
+    if (s.ok()) s = ParseCauses(file, root, &causes, &cause_sources);
+    if (s.ok())
+      s = ParseClassifyRules(file, root, "rule", ClassifyRuleSpec::Kind::kCause, &classify);
+    if (s.ok())
+      s = ParseClassifyRules(file, root, "chain", ClassifyRuleSpec::Kind::kChain, &classify);
     if (!s.ok()) return s;
   }
   RuleBook book;
   auto compiled = MultilineRules::Compile(multiline);
   if (!compiled.ok()) return compiled.status();
   book.multiline = *compiled;
+  std::vector<std::string> cause_ids;
+  for (const CauseInfo& cause : causes) cause_ids.push_back(cause.id);
+  auto classifier = Classifier::Compile(classify, cause_ids);
+  if (!classifier.ok()) return classifier.status();
+  book.classifier = *classifier;
+  book.causes = std::move(causes);
   return book;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "analyzer/status.h"
+#include "rules/classifier.h"
 #include "rules/multiline_rules.h"
 #include "rules/rule_files.h"
 
@@ -26,9 +27,13 @@ struct CauseInfo {
 struct RuleBook {
   std::shared_ptr<const MultilineRules> multiline;
   std::vector<CauseInfo> causes;
+  std::shared_ptr<const Classifier> classifier;  // the `[[rule]]` and `[[chain]]` tables
 };
 
-// Rules in later files override earlier rules with the same id.
+// Reads `[[cause]]` (id, description), `[[rule]]` (id, cause, pattern, description,
+// examples, counter_examples), `[[chain]]` (id, pattern, root = "first" | "last", ...) and
+// `[[multiline]]` tables. Rules in later files override earlier rules with the same id; the
+// same id twice in one file is an error. Causes must be declared (rules/causes.toml).
 Result<RuleBook> LoadRuleBook(const std::vector<RuleFile>& files);
 
 }  // namespace sockfilter

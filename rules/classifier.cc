@@ -1,0 +1,265 @@
+#include "rules/classifier.h"
+
+#include <re2/filtered_re2.h>
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+
+namespace sockfilter {
+
+namespace {
+
+constexpr int kMaxGroups = 16;
+
+std::string RuleError(const ClassifyRuleSpec& spec, const std::string& problem) {
+  return spec.source + ": rule " + spec.id + ": " + problem;
+}
+
+re2::RE2::Options PatternOptions() {
+  re2::RE2::Options options;
+  options.set_log_errors(false);
+  return options;
+}
+
+// The literal atoms any match of `pattern` must contain one of (lower case), from RE2's
+// FilteredRE2; empty when the pattern has no literal of LiteralSieve::kMinAtom bytes.
+//
+// FilteredRE2 gives every atom of the pattern's prefilter, an AND/OR formula: for `a.*b`
+// both a and b, though either alone suffices to find every match. So the set is then
+// reduced: an atom is dropped (shortest first) while the remaining ones still cover every
+// match, that is while the pattern is not a potential match of a text that holds every
+// atom except the remaining ones.
+std::vector<std::string> AtomsOf(const std::string& pattern) {
+  re2::FilteredRE2 filter(static_cast<int>(LiteralSieve::kMinAtom));
+  int id = 0;
+  std::vector<std::string> atoms;
+  if (filter.Add(pattern, PatternOptions(), &id) != re2::RE2::NoError) return atoms;
+  filter.Compile(&atoms);
+  auto covers = [&](const std::vector<bool>& kept) {
+    std::vector<int> others;
+    for (size_t i = 0; i < atoms.size(); ++i)
+      if (!kept[i]) others.push_back(static_cast<int>(i));
+    std::vector<int> potential;
+    filter.AllPotentials(others, &potential);
+    return potential.empty();
+  };
+  std::vector<bool> kept(atoms.size(), true);
+  if (!covers(kept)) return {};  // unfiltered: a potential match of any text
+  std::vector<size_t> order(atoms.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return atoms[a].size() < atoms[b].size(); });
+  for (size_t i : order) {
+    kept[i] = false;
+    if (!covers(kept)) kept[i] = true;
+  }
+  std::vector<std::string> reduced;
+  for (size_t i = 0; i < atoms.size(); ++i)
+    if (kept[i]) reduced.push_back(atoms[i]);
+  return reduced;
+}
+
+}  // namespace
+
+Classifier::~Classifier() = default;
+
+Status Classifier::AddRule(const ClassifyRuleSpec& spec, const std::vector<std::string>& causes) {
+  RuleInfo info;
+  info.id = spec.id;
+  info.source = spec.source;
+  info.root_first = spec.root_first;
+  info.description = spec.description;
+  info.pattern = spec.pattern;
+  if (spec.kind == ClassifyRuleSpec::Kind::kCause) {
+    auto it = std::find(causes.begin(), causes.end(), spec.cause);
+    if (it == causes.end())
+      return Status::Error(RuleError(spec, "unknown cause `" + spec.cause + "`"));
+    info.cause = static_cast<int>(it - causes.begin());
+  }
+  Rule rule;
+  rule.regex = std::make_unique<re2::RE2>(spec.pattern, PatternOptions());
+  if (!rule.regex->ok()) {
+    return Status::Error(RuleError(
+        spec, "bad pattern: " + rule.regex->error() + " at `" + rule.regex->error_arg() + "`"));
+  }
+  rule.groups = 1;
+  for (const auto& [name, index] : rule.regex->NamedCapturingGroups()) {
+    int* slot = name == "peer"                               ? &rule.peer
+                : name == "errno"                            ? &rule.errno_group
+                : (name == "endpoint" || name == "upstream") ? &rule.endpoint
+                                                             : nullptr;
+    if (slot == nullptr) {
+      return Status::Error(RuleError(
+          spec, "unknown capture name `" + name + "` (use peer, errno, endpoint or upstream)"));
+    }
+    if (index >= kMaxGroups)
+      return Status::Error(RuleError(spec, "too many groups before `" + name + "`"));
+    *slot = index;
+    rule.groups = std::max(rule.groups, index + 1);
+  }
+  info.atoms = AtomsOf(spec.pattern);
+  if (info.atoms.empty()) {
+    return Status::Error(RuleError(spec, "pattern has no literal text of " +
+                                             std::to_string(LiteralSieve::kMinAtom) +
+                                             "+ bytes that every match contains (needed by the "
+                                             "prefilter)"));
+  }
+  infos_.push_back(std::move(info));
+  rules_.push_back(std::move(rule));
+  return Status::Ok();
+}
+
+Result<std::shared_ptr<const Classifier>> Classifier::Compile(
+    const std::vector<ClassifyRuleSpec>& specs, const std::vector<std::string>& causes) {
+  if (causes.size() > kMaxCauses)
+    return Status::Error("too many causes (" + std::to_string(causes.size()) + ", at most 32)");
+  std::shared_ptr<Classifier> c(new Classifier());
+  for (const ClassifyRuleSpec& spec : specs) {
+    Status s = c->AddRule(spec, causes);
+    if (!s.ok()) return s;
+  }
+  std::map<std::string, int> atom_index;
+  std::vector<std::string> atoms;
+  for (size_t r = 0; r < c->infos_.size(); ++r) {
+    for (const std::string& atom : c->infos_[r].atoms) {
+      auto [it, added] = atom_index.emplace(atom, static_cast<int>(atoms.size()));
+      if (added) {
+        atoms.push_back(atom);
+        c->atom_rules_.emplace_back();
+      }
+      c->atom_rules_[it->second].push_back(static_cast<int>(r));
+    }
+  }
+  c->sieve_ = LiteralSieve::Build(atoms);
+  for (size_t r = 0; r < specs.size(); ++r) {
+    Status s = c->CheckExamples(specs[r], static_cast<int>(r));
+    if (!s.ok()) return s;
+  }
+  return std::shared_ptr<const Classifier>(std::move(c));
+}
+
+Status Classifier::CheckExamples(const ClassifyRuleSpec& spec, int index) const {
+  for (const std::string& example : spec.examples) {
+    std::vector<int> rules = MatchingRules(example);
+    if (std::find(rules.begin(), rules.end(), index) == rules.end())
+      return Status::Error(RuleError(spec, "example does not match: \"" + example + "\""));
+  }
+  for (const std::string& counter : spec.counter_examples) {
+    if (re2::RE2::PartialMatch(counter, *rules_[index].regex))
+      return Status::Error(RuleError(spec, "counter-example matches: \"" + counter + "\""));
+  }
+  return Status::Ok();
+}
+
+void Classifier::CollectHits(std::string_view text, Scratch* scratch) const {
+  scratch->hits.clear();
+  sieve_.Scan(text, [scratch](int atom, size_t begin) { scratch->hits.push_back({begin, atom}); });
+  if (scratch->hits.size() > 1) {
+    std::sort(scratch->hits.begin(), scratch->hits.end(),
+              [](const Scratch::Hit& a, const Scratch::Hit& b) { return a.begin < b.begin; });
+  }
+}
+
+Classification Classifier::Classify(std::string_view text, Scratch* scratch) const {
+  scratch->found.clear();
+  CollectHits(text, scratch);
+  if (scratch->hits.empty()) return Classification();
+  if (scratch->stamps.size() != rules_.size()) scratch->stamps.assign(rules_.size(), 0);
+  const char* data = text.data();
+  size_t line_begin = 0, line_end = 0;
+  bool open = false;
+  for (const Scratch::Hit& hit : scratch->hits) {
+    if (!open || hit.begin >= line_end) {
+      if (open) MatchLine(text, line_begin, line_end, scratch);
+      const void* nl = hit.begin == 0 ? nullptr : memrchr(data, '\n', hit.begin);
+      line_begin = nl ? static_cast<const char*>(nl) - data + 1 : 0;
+      nl = memchr(data + hit.begin, '\n', text.size() - hit.begin);
+      line_end = nl ? static_cast<const char*>(nl) - data : text.size();
+      scratch->line_rules.clear();
+      ++scratch->line_serial;
+      open = true;
+    }
+    for (int rule : atom_rules_[hit.atom]) {
+      if (scratch->stamps[rule] == scratch->line_serial) continue;
+      scratch->stamps[rule] = scratch->line_serial;
+      scratch->line_rules.push_back(rule);
+    }
+  }
+  MatchLine(text, line_begin, line_end, scratch);
+  return Decide(*scratch);
+}
+
+void Classifier::MatchLine(std::string_view text, size_t begin, size_t end,
+                           Scratch* scratch) const {
+  if (end > begin && text[end - 1] == '\r') --end;
+  std::sort(scratch->line_rules.begin(), scratch->line_rules.end());
+  for (int rule : scratch->line_rules) {
+    Scratch::Found found;
+    if (TryRule(rule, text, begin, end, &found)) scratch->found.push_back(found);
+  }
+}
+
+bool Classifier::TryRule(int index, std::string_view text, size_t begin, size_t end,
+                         Scratch::Found* found) const {
+  const Rule& rule = rules_[index];
+  re2::StringPiece groups[kMaxGroups];
+  re2::StringPiece line(text.data() + begin, end - begin);
+  if (!rule.regex->Match(line, 0, line.size(), re2::RE2::UNANCHORED, groups, rule.groups))
+    return false;
+  auto view = [&](int group) {
+    if (group < 0 || groups[group].data() == nullptr) return std::string_view();
+    return std::string_view(groups[group].data(), groups[group].size());
+  };
+  found->rule = index;
+  found->begin = static_cast<size_t>(groups[0].data() - text.data());
+  found->peer = view(rule.peer);
+  found->errno_text = view(rule.errno_group);
+  found->endpoint = view(rule.endpoint);
+  return true;
+}
+
+Classification Classifier::Decide(const Scratch& scratch) const {
+  Classification result;
+  bool root_first = false;
+  const Scratch::Found* primary = nullptr;
+  for (const Scratch::Found& f : scratch.found) {
+    const RuleInfo& info = infos_[f.rule];
+    if (info.cause < 0) {
+      root_first = root_first || info.root_first;
+      continue;
+    }
+    result.causes |= uint32_t{1} << info.cause;
+  }
+  for (const Scratch::Found& f : scratch.found) {
+    if (infos_[f.rule].cause < 0) continue;
+    bool better =
+        primary == nullptr || (root_first ? f.begin < primary->begin : f.begin >= primary->begin);
+    if (better) primary = &f;
+  }
+  if (primary == nullptr) return result;
+  result.cause = infos_[primary->rule].cause;
+  result.rule = primary->rule;
+  result.peer = primary->peer;
+  result.errno_text = primary->errno_text;
+  result.endpoint = primary->endpoint;
+  for (const Scratch::Found& f : scratch.found) {
+    if (result.peer.empty()) result.peer = f.peer;
+    if (result.errno_text.empty()) result.errno_text = f.errno_text;
+    if (result.endpoint.empty()) result.endpoint = f.endpoint;
+  }
+  return result;
+}
+
+std::vector<int> Classifier::MatchingRules(std::string_view line) const {
+  Scratch scratch;
+  Classify(line, &scratch);
+  std::vector<int> rules;
+  for (const Scratch::Found& f : scratch.found) rules.push_back(f.rule);
+  std::sort(rules.begin(), rules.end());
+  rules.erase(std::unique(rules.begin(), rules.end()), rules.end());
+  return rules;
+}
+
+}  // namespace sockfilter

@@ -1,0 +1,134 @@
+// Classifier: the compiled `[[rule]]` and `[[chain]]` tables of rules/*.toml. It says which
+// socket-error causes an event's text shows, which one is primary, and what the matching
+// rule captured (peer, errno, endpoint).
+//
+//   Result<std::shared_ptr<const Classifier>> c = Classifier::Compile(specs, causes);
+//   Classifier::Scratch scratch;                       // one per thread, reused
+//   Classification found = (*c)->Classify(event.raw, &scratch);
+//   if (found.cause >= 0) ...                           // index into `causes`
+//
+// How it stays cheap: each rule's pattern is reduced (by RE2's FilteredRE2) to literal atoms
+// that any match must contain; a LiteralSieve finds those atoms in the event, and RE2 runs
+// only on the lines that hold one, and only the rules that own a found atom. A pattern with
+// no usable atom (4+ literal bytes) is refused at compile time.
+//
+// Patterns are RE2, matched unanchored against one line at a time (without its terminator),
+// so `^` and `$` mean the line's start and end. Named groups `peer`, `errno`, `endpoint` and
+// `upstream` (same as endpoint) are captured into the Classification.
+//
+// Primary cause: the match that starts last in the event (the last `Caused by:`, the
+// innermost errno text at the end of a line), unless a `[[chain]]` rule with
+// root = "first" matches, which says the first exception printed is the root (Python's
+// chained tracebacks print the original exception first).
+//
+// Lifetime: the views in a Classification point into the text given to Classify.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/status.h"
+#include "rules/literal_sieve.h"
+
+namespace re2 {
+class RE2;
+}
+
+namespace sockfilter {
+
+struct ClassifyRuleSpec {
+  enum class Kind { kCause, kChain };
+  Kind kind = Kind::kCause;
+  std::string id;
+  std::string source;       // file the rule came from, for messages
+  std::string cause;        // kCause: a cause id
+  bool root_first = false;  // kChain: the first exception printed is the root
+  std::string description;
+  std::string pattern;
+  std::vector<std::string> examples;
+  std::vector<std::string> counter_examples;
+};
+
+struct Classification {
+  int cause = -1;       // primary cause, index into the causes given to Compile; -1: none
+  uint32_t causes = 0;  // every cause found, one bit per index
+  int rule = -1;        // the rule that gave the primary cause
+  std::string_view peer;
+  std::string_view errno_text;
+  std::string_view endpoint;
+};
+
+class Classifier {
+ public:
+  static constexpr size_t kMaxCauses = 32;
+
+  // Per-thread working memory, so that classifying allocates nothing once warm.
+  struct Scratch {
+    struct Hit {
+      size_t begin;
+      int atom;
+    };
+    struct Found {
+      int rule;
+      size_t begin;
+      std::string_view peer, errno_text, endpoint;
+    };
+    std::vector<Hit> hits;
+    std::vector<Found> found;
+    std::vector<int> line_rules;
+    std::vector<uint64_t> stamps;  // per rule: the line it was last tried on
+    uint64_t line_serial = 0;
+  };
+
+  struct RuleInfo {
+    std::string id;
+    std::string source;
+    int cause = -1;  // -1 for a chain rule
+    bool root_first = false;
+    std::string description;
+    std::string pattern;
+    std::vector<std::string> atoms;
+  };
+
+  // Compiles the rules; the error names the file, the rule id and the problem (bad pattern
+  // with RE2's error and its argument, unknown cause, unknown capture name, no literal for
+  // the prefilter, an example that does not match, a counter-example that does).
+  static Result<std::shared_ptr<const Classifier>> Compile(
+      const std::vector<ClassifyRuleSpec>& specs, const std::vector<std::string>& causes);
+  ~Classifier();
+
+  Classification Classify(std::string_view text, Scratch* scratch) const;
+
+  // The rules whose pattern matches one line of text (through the prefilter), in order.
+  std::vector<int> MatchingRules(std::string_view line) const;
+
+  size_t rule_count() const { return infos_.size(); }
+  const RuleInfo& rule(int index) const { return infos_[index]; }
+  const LiteralSieve& sieve() const { return sieve_; }
+
+ private:
+  struct Rule {
+    std::unique_ptr<re2::RE2> regex;
+    int groups = 0;  // submatches to ask RE2 for (0: only whether it matches)
+    int peer = -1, errno_group = -1, endpoint = -1;
+  };
+
+  Classifier() = default;
+  Status AddRule(const ClassifyRuleSpec& spec, const std::vector<std::string>& causes);
+  Status CheckExamples(const ClassifyRuleSpec& spec, int index) const;
+  void CollectHits(std::string_view text, Scratch* scratch) const;
+  void MatchLine(std::string_view text, size_t begin, size_t end, Scratch* scratch) const;
+  bool TryRule(int index, std::string_view text, size_t begin, size_t end,
+               Scratch::Found* found) const;
+  Classification Decide(const Scratch& scratch) const;
+
+  std::vector<RuleInfo> infos_;
+  std::vector<Rule> rules_;
+  std::vector<std::vector<int>> atom_rules_;  // atom index -> rules that own it
+  LiteralSieve sieve_;
+};
+
+}  // namespace sockfilter

@@ -1,0 +1,89 @@
+#include "rules/literal_sieve.h"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+
+namespace sockfilter {
+
+namespace {
+
+// How common a (lower-cased) byte is in log text, 0-255. Only the order matters: the build
+// prefers grams of rare bytes, so that ordinary lines seldom pass the first test.
+int Commonness(unsigned char c) {
+  static const std::string_view kByFrequency =
+      " etaoinsrlcdhu0123456789mp.:/-fg=\"_,ybwv()[]k'xjqz";
+  size_t rank = kByFrequency.find(static_cast<char>(c));
+  if (rank == std::string_view::npos) return 4;
+  return 255 - static_cast<int>(rank) * 4;
+}
+
+int GramCost(std::string_view gram) {
+  int cost = 0;
+  for (char c : gram) cost += Commonness(static_cast<unsigned char>(c | 0x20));
+  return cost;
+}
+
+char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+}  // namespace
+
+LiteralSieve LiteralSieve::Build(const std::vector<std::string>& atoms) {
+  LiteralSieve sieve;
+  sieve.atoms_ = atoms;
+  sieve.bits_.assign(65536 / 64, 0);
+  if (atoms.empty()) return sieve;
+  size_t shortest = std::numeric_limits<size_t>::max();
+  for (const std::string& atom : atoms) shortest = std::min(shortest, atom.size());
+  sieve.stride_ = shortest - kGram + 1;
+
+  // For each atom and each alignment class of the sampled windows, the rarest gram.
+  std::map<uint32_t, std::vector<Entry>> by_key;
+  for (size_t a = 0; a < atoms.size(); ++a) {
+    const std::string& atom = atoms[a];
+    for (size_t cls = 0; cls < sieve.stride_; ++cls) {
+      size_t best = cls;
+      for (size_t o = cls; o + kGram <= atom.size(); o += sieve.stride_) {
+        if (GramCost(std::string_view(atom).substr(o, kGram)) <
+            GramCost(std::string_view(atom).substr(best, kGram)))
+          best = o;
+      }
+      by_key[Fold(atom.data() + best)].push_back(
+          {static_cast<uint32_t>(a), static_cast<uint32_t>(best)});
+    }
+  }
+  size_t size = 16;
+  while (size < by_key.size() * 2) size *= 2;
+  sieve.slots_.assign(size, Slot());
+  for (auto& [key, entries] : by_key) {
+    uint32_t h = Hash(key);
+    sieve.bits_[h >> 6] |= uint64_t{1} << (h & 63);
+    size_t i = h & (size - 1);
+    while (sieve.slots_[i].count != 0) i = (i + 1) & (size - 1);
+    sieve.slots_[i] = {key, static_cast<uint32_t>(sieve.entries_.size()),
+                       static_cast<uint32_t>(entries.size())};
+    sieve.entries_.insert(sieve.entries_.end(), entries.begin(), entries.end());
+  }
+  return sieve;
+}
+
+const LiteralSieve::Slot* LiteralSieve::Find(uint32_t key) const {
+  size_t mask = slots_.size() - 1;
+  for (size_t i = Hash(key) & mask;; i = (i + 1) & mask) {
+    const Slot& slot = slots_[i];
+    if (slot.count == 0) return nullptr;
+    if (slot.key == key) return &slot;
+  }
+}
+
+bool LiteralSieve::Verify(const Entry& entry, std::string_view text, size_t begin) const {
+  const std::string& atom = atoms_[entry.atom];
+  if (begin + atom.size() > text.size()) return false;
+  const char* p = text.data() + begin;
+  for (size_t i = 0; i < atom.size(); ++i) {
+    if (Lower(p[i]) != atom[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace sockfilter
