@@ -1,6 +1,7 @@
 target_sources(sockfilter_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/cause_counter.cc
   ${CMAKE_CURRENT_LIST_DIR}/classify_stage.cc
+  ${CMAKE_CURRENT_LIST_DIR}/civil_time.cc
   ${CMAKE_CURRENT_LIST_DIR}/compress_sink.cc
   ${CMAKE_CURRENT_LIST_DIR}/event_assembler.cc
   ${CMAKE_CURRENT_LIST_DIR}/fd_source.cc

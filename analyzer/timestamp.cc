@@ -1,13 +1,12 @@
 #include "analyzer/timestamp.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <ctime>
 
 namespace sockfilter {
 namespace {
 
-constexpr int64_t kMsPerDay = 86'400'000;
 // Longest timestamp text after its start ("Sun Dec 04 04:47:44.123456789 2005" and a
 // zone fit well within it).
 constexpr size_t kMaxTimestampBytes = 48;
@@ -74,34 +73,6 @@ struct Civil {
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, millis = 0;
   int offset_minutes = 0;  // east of UTC
 };
-
-int64_t DaysFromCivil(int64_t y, int m, int d) {
-  // Howard Hinnant's days_from_civil: exact for the proleptic Gregorian calendar.
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-void CivilFromDays(int64_t z, int64_t* y, int* m, int* d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  *d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  *m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  *y = yoe + era * 400 + (*m <= 2);
-}
-
-int DaysInMonth(int year, int month) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return month == 2 && leap ? 29 : kDays[month - 1];
-}
 
 // ".123", ",849", ".619632", up to 9 digits (more are read and ignored); truncated to
 // milliseconds. A separator without digits is left unread.
@@ -281,28 +252,32 @@ TimeMs ParseAt(Cursor c, int default_year, int depth) {
   return kNoTime;
 }
 
-// The line does not start with a time: try after '[' and '=' (with an optional quote)
-// and after the first word, within the scan window.
+// A timestamp that starts at line[at], reading at most kMaxTimestampBytes.
+TimeMs ParseFrom(std::string_view line, size_t at, int default_year) {
+  const size_t n = std::min(line.size() - at, kMaxTimestampBytes);
+  return ParseAt(Cursor{line.data() + at, line.data() + at + n}, default_year);
+}
+
+// The line does not start with a time: try after the first word (when a digit follows),
+// then after each '[' and each '=' (with an optional quote), within the scan window.
 TimeMs ParseFallback(std::string_view line, size_t start, int default_year) {
-  const size_t window = line.size() < kTimestampScanBytes ? line.size() : kTimestampScanBytes;
-  const char* end = line.data() + line.size();
-  bool first_space = true;
+  const std::string_view window = line.substr(0, kTimestampScanBytes);
   int tries = 0;
-  for (size_t i = start + 1; i + 1 < window && tries < kMaxFallbackTries; ++i) {
-    const char ch = line[i];
-    size_t at = i + 1;
-    if (ch == '=') {
-      if (line[at] == '"') ++at;
-    } else if (ch == ' ' && first_space) {
-      first_space = false;
-      if (!IsDigit(line[at])) continue;
-    } else if (ch != '[') {
-      continue;
-    }
+  const size_t space = window.find(' ', start);
+  if (space != std::string_view::npos && space + 1 < window.size() && IsDigit(window[space + 1])) {
     ++tries;
-    const char* limit = line.data() + at + kMaxTimestampBytes;
-    TimeMs t = ParseAt(Cursor{line.data() + at, limit < end ? limit : end}, default_year);
+    const TimeMs t = ParseFrom(line, space + 1, default_year);
     if (t != kNoTime) return t;
+  }
+  for (const char mark : {'[', '='}) {
+    for (size_t i = window.find(mark, start + 1);
+         i != std::string_view::npos && i + 1 < window.size() && tries < kMaxFallbackTries;
+         i = window.find(mark, i + 1)) {
+      const size_t at = mark == '=' && window[i + 1] == '"' ? i + 2 : i + 1;
+      ++tries;
+      const TimeMs t = ParseFrom(line, at, default_year);
+      if (t != kNoTime) return t;
+    }
   }
   return kNoTime;
 }
@@ -313,19 +288,6 @@ size_t SkipBlanks(std::string_view text, size_t limit) {
   return i;
 }
 
-char* PutDigits(char* out, int64_t value, int width) {
-  for (int i = width - 1; i >= 0; --i, value /= 10) out[i] = static_cast<char>('0' + value % 10);
-  return out + width;
-}
-
-// An epoch number's digits: exact integers for the common forms, a double for exponents.
-struct EpochDigits {
-  uint64_t whole = 0;
-  int whole_digits = 0;
-  int frac_ms = 0;    // first three fraction digits
-  double approx = 0;  // the whole number, fraction included
-};
-
 // Milliseconds, microseconds or nanoseconds (at least 1e11) to milliseconds.
 TimeMs MillisOfUnit(uint64_t value) {
   if (value < 100'000'000'000'000) return static_cast<TimeMs>(value);
@@ -333,7 +295,22 @@ TimeMs MillisOfUnit(uint64_t value) {
   return static_cast<TimeMs>(value / 1'000'000);
 }
 
+// The digits of "1.7101268e9" before the exponent, as a double.
+double MantissaOf(const char* p, const char* end) {
+  double value = 0;
+  for (; p < end && IsDigit(*p); ++p) value = value * 10 + (*p - '0');
+  double scale = 1;
+  if (p < end && *p == '.') {
+    for (++p; p < end && IsDigit(*p); ++p) {
+      scale /= 10;
+      value += (*p - '0') * scale;
+    }
+  }
+  return value;
+}
+
 // "1.7101268e9": rare in logs, so it goes through a double, rounded to the millisecond.
+// `c` is just after the 'e'.
 TimeMs ApplyExponent(Cursor c, double mantissa) {
   const bool negative = c.Eat('-');
   if (!negative) c.Eat('+');
@@ -348,17 +325,6 @@ TimeMs ApplyExponent(Cursor c, double mantissa) {
 }
 
 }  // namespace
-
-TimeMs TimeFromCivil(int year, int month, int day, int hour, int minute, int second, int millis) {
-  if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1 ||
-      day > DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 60 || hour < 0 ||
-      minute < 0 || second < 0 || millis < 0 || millis > 999) {
-    return kNoTime;
-  }
-  const int64_t seconds = DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 +
-                          second;  // second 60 (a leap second) reads as the next minute's 0
-  return seconds * 1000 + millis;
-}
 
 TimeMs ParseLineTimestamp(std::string_view line, int default_year) {
   const size_t start = SkipBlanks(line, kTimestampScanBytes);
@@ -382,72 +348,25 @@ TimeMs ParseEpochNumber(std::string_view number) {
   number.remove_prefix(SkipBlanks(number, number.size()));
   Cursor c{number.data(), number.data() + number.size()};
   if (!IsDigit(c.Peek())) return kNoTime;
-  EpochDigits n;
-  for (; IsDigit(c.Peek()); ++c.p, ++n.whole_digits) {
-    n.whole = n.whole * 10 + (*c.p - '0');
-    n.approx = n.approx * 10 + (*c.p - '0');
-  }
-  if (n.whole_digits > 19) return kNoTime;
+  uint64_t whole = 0;
+  int whole_digits = 0;
+  for (; IsDigit(c.Peek()); ++c.p, ++whole_digits) whole = whole * 10 + (*c.p - '0');
+  if (whole_digits > 19) return kNoTime;
+  int frac_ms = 0;  // the first three fraction digits
   if (c.Eat('.')) {
     if (!IsDigit(c.Peek())) return kNoTime;
-    double scale = 0.1;
-    for (int i = 0; IsDigit(c.Peek()); ++c.p, ++i, scale /= 10) {
-      if (i < 3) n.frac_ms += (*c.p - '0') * (i == 0 ? 100 : i == 1 ? 10 : 1);
-      n.approx += (*c.p - '0') * scale;
+    for (int i = 0; IsDigit(c.Peek()); ++c.p, ++i) {
+      if (i < 3) frac_ms += (*c.p - '0') * (i == 0 ? 100 : i == 1 ? 10 : 1);
     }
   }
   if (c.Peek() == 'e' || c.Peek() == 'E') {
+    const double mantissa = MantissaOf(number.data(), c.p);
     ++c.p;
-    return ApplyExponent(c, n.approx);
+    return ApplyExponent(c, mantissa);
   }
   if (c.p != c.end) return kNoTime;
-  if (n.whole < 100'000'000'000) return static_cast<TimeMs>(n.whole * 1000 + n.frac_ms);
-  return MillisOfUnit(n.whole);
+  if (whole < 100'000'000'000) return static_cast<TimeMs>(whole * 1000 + frac_ms);
+  return MillisOfUnit(whole);
 }
-
-size_t FormatIsoUtc(TimeMs time, char* out) {
-  if (time == kNoTime) return 0;
-  int64_t days = time / kMsPerDay;
-  int64_t ms = time % kMsPerDay;
-  if (ms < 0) {
-    ms += kMsPerDay;
-    --days;
-  }
-  int64_t year;
-  int month, day;
-  CivilFromDays(days, &year, &month, &day);
-  if (year < 0 || year > 9999) return 0;
-  char* p = PutDigits(out, year, 4);
-  *p++ = '-';
-  p = PutDigits(p, month, 2);
-  *p++ = '-';
-  p = PutDigits(p, day, 2);
-  *p++ = 'T';
-  p = PutDigits(p, ms / 3'600'000, 2);
-  *p++ = ':';
-  p = PutDigits(p, ms / 60'000 % 60, 2);
-  *p++ = ':';
-  p = PutDigits(p, ms / 1000 % 60, 2);
-  *p++ = '.';
-  p = PutDigits(p, ms % 1000, 3);
-  *p = 'Z';
-  return kIsoUtcLength;
-}
-
-std::string FormatIsoUtc(TimeMs time) {
-  char text[kIsoUtcLength];
-  return std::string(text, FormatIsoUtc(time, text));
-}
-
-int YearOf(TimeMs time) {
-  if (time == kNoTime) return 1970;
-  int64_t days = time / kMsPerDay - (time % kMsPerDay < 0 ? 1 : 0);
-  int64_t year;
-  int month, day;
-  CivilFromDays(days, &year, &month, &day);
-  return static_cast<int>(year);
-}
-
-int CurrentUtcYear() { return YearOf(static_cast<TimeMs>(std::time(nullptr)) * 1000); }
 
 }  // namespace sockfilter

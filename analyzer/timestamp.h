@@ -1,9 +1,9 @@
-// Timestamps: an event's own time, parsed from the start of its first line, and the
-// ISO 8601 text that markers and reports print.
+// Timestamps: an event's own time, parsed from the start of its first line or from a
+// JSON value. (analyzer/civil_time.h, included here, formats a TimeMs as ISO 8601.)
 //
-// Pure functions: no allocation (except the std::string formatter), no locale, no global
-// state, safe from any thread. Parsing is hand-written digit arithmetic; the common case
-// (a line that starts with a date) costs a few dozen nanoseconds.
+// Pure functions: no allocation, no locale, no global state, safe from any thread. Parsing is
+// hand-written digit arithmetic; the common case (a line that starts with a date) costs a few dozen
+// nanoseconds.
 //
 // Recognised at the start of a line (after optional blanks):
 //   ISO 8601 / RFC 3339   2026-11-24T10:00:00.123Z   2026-11-24 10:00:00+01:00
@@ -28,17 +28,15 @@
 #pragma once
 
 #include <cstddef>
-#include <string>
 #include <string_view>
 
+#include "analyzer/civil_time.h"  // TimeFromCivil, FormatIsoUtc, YearOf
 #include "analyzer/event.h"
 
 namespace sockfilter {
 
 // Where a timestamp may start in a line; it may extend a little beyond.
 inline constexpr size_t kTimestampScanBytes = 64;
-// Length of "2026-11-24T10:00:00.123Z".
-inline constexpr size_t kIsoUtcLength = 24;
 
 // The time at the start of a log line, or kNoTime. `default_year` completes formats
 // that carry no year (syslog RFC 3164, glog): pass the year of the file's mtime, or the
@@ -54,21 +52,5 @@ TimeMs ParseTimestampValue(std::string_view text, int default_year);
 // told apart by magnitude (below 1e11 seconds, 1e14 milliseconds, 1e17 microseconds).
 // Negative, non-numeric or trailing text gives kNoTime.
 TimeMs ParseEpochNumber(std::string_view number);
-
-// Milliseconds since the epoch of a UTC civil time; kNoTime when a field is out of range
-// (year 1-9999, month 1-12, day within the month, hour 0-23, minute 0-59, second 0-60).
-TimeMs TimeFromCivil(int year, int month, int day, int hour, int minute, int second, int millis);
-
-// Writes "YYYY-MM-DDTHH:MM:SS.mmmZ" (kIsoUtcLength bytes, no terminator) to `out` and
-// returns kIsoUtcLength; returns 0 and writes nothing for kNoTime or a time outside
-// years 0-9999.
-size_t FormatIsoUtc(TimeMs time, char* out);
-// The same as a string ("" when not representable).
-std::string FormatIsoUtc(TimeMs time);
-
-// The UTC year of `time` (for a default year from a file's mtime).
-int YearOf(TimeMs time);
-// The current UTC year, from the system clock.
-int CurrentUtcYear();
 
 }  // namespace sockfilter

@@ -207,6 +207,21 @@ TEST_CASE("field names are configurable", "[json_fields]") {
   CHECK(e.level == "W");
 }
 
+TEST_CASE("keys match whole names only, of any length", "[json_fields]") {
+  JsonFieldNames names;
+  names.message = {"msg", "a_message_field_name_longer_than_sixteen_bytes"};
+  JsonFieldExtractor extractor(names);
+  const Extracted e = Extract(
+      extractor, R"({"msgs":"no","ms":"no","MSG":"no","m\u0073g":"escaped, no","msg":"yes",)"
+                 R"("a_message_field_name_longer_than_sixteen_bytez":"no",)"
+                 R"("a_message_field_name_longer_than_sixteen_bytes":"long"})");
+  REQUIRE(e.json);
+  CHECK(e.text == "yes\nlong");
+  CHECK(Extract(R"({"timestamp_ms":1795514400,"levels":"x"})").time == kNoTime);
+  // A configured name longer than what is left of the line is compared safely.
+  CHECK(Extract(extractor, R"({"a":"b"})").text.empty());
+}
+
 TEST_CASE("only top-level keys select fields", "[json_fields]") {
   const Extracted e =
       Extract(R"({"http":{"msg":"nested, not a message field"},"req":{"time":1795514400}})");
