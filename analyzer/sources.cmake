@@ -5,6 +5,7 @@ target_sources(sockfilter_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/compress_sink.cc
   ${CMAKE_CURRENT_LIST_DIR}/event_assembler.cc
   ${CMAKE_CURRENT_LIST_DIR}/fd_source.cc
+  ${CMAKE_CURRENT_LIST_DIR}/filter_chain.cc
   ${CMAKE_CURRENT_LIST_DIR}/gzip_source.cc
   ${CMAKE_CURRENT_LIST_DIR}/json_fields.cc
   ${CMAKE_CURRENT_LIST_DIR}/line_reader.cc

@@ -12,8 +12,9 @@
 //   * when the signature is evicted (more than `max_signatures` live, least recently seen
 //     first),
 //   * at Finish() (end of input, or a shutdown signal), in the order the runs began.
-// Continuation lines of a suppressed event that arrive as a separate kContinued event are
-// suppressed with it.
+// A marker reaches the next stage as an Event of kind kMarker (one line, raw = the line
+// with its '\n'). Continuation lines of a suppressed event that arrive as a separate kContinued
+// event are suppressed with it.
 //
 // Time is the event's own (tags.time); an event without one takes the last time seen;
 // only a live input (Idle() is called) that has shown no time at all uses the wall clock.
@@ -108,6 +109,7 @@ class DedupeFilter : public EventSink {
   void HandleRecord(const Event& event, TimeMs t);
   SignatureState* Lookup(uint64_t sig, int cause);
   void Suppress(SignatureState* state, const Event& event, TimeMs t);
+  bool SuppressContinuation(const Event& event);
   void StartRun(SignatureState* state, const Event& event, TimeMs t);
   void WriteMarker(SignatureState* state);
   void WriteDueMarkers(TimeMs now);
@@ -130,7 +132,8 @@ class DedupeFilter : public EventSink {
   uint64_t order_ = 0;            // events handled
   uint32_t continued_index_;      // the state whose last event was suppressed, or none
   uint32_t continued_generation_ = 0;
-  std::string marker_;  // reused buffer
+  const InputInfo* input_ = nullptr;  // of the last event, for the markers
+  std::string marker_;                // reused buffer
 };
 
 }  // namespace sockfilter

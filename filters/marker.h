@@ -45,6 +45,10 @@ void AppendMarker(const MarkerFields& fields, bool json, std::string* out);
 // whether anything was left out.
 std::string_view CutSample(std::string_view line, bool* cut);
 
+// True when `line` is one JSON object ('{' ... '}', blanks around allowed): its marker is
+// written as JSON too.
+bool IsJsonObjectLine(std::string_view line);
+
 // Appends `text` escaped as the body of a JSON string.
 void AppendEscaped(std::string_view text, std::string* out);
 

@@ -1,0 +1,53 @@
+#include "analyzer/filter_chain.h"
+
+#include <cmath>
+
+#include "analyzer/classify_stage.h"
+
+namespace sockfilter {
+
+namespace {
+
+// Seconds as given on the command line to milliseconds; false when not a positive,
+// finite number of at most about 300 years.
+bool ToMillis(double seconds, TimeMs* ms) {
+  if (!std::isfinite(seconds) || seconds <= 0 || seconds > 1e10) return false;
+  *ms = std::max<TimeMs>(1, std::llround(seconds * 1000));
+  return true;
+}
+
+Result<DedupeOptions> MakeDedupeOptions(const RuleBook& rules, const FilterOptions& options) {
+  DedupeOptions d;
+  if (!ToMillis(options.window_seconds, &d.window_ms))
+    return Status::Error("--window: must be a positive number of seconds");
+  if (!ToMillis(options.marker_interval_seconds, &d.marker_interval_ms))
+    return Status::Error("--marker-interval: must be a positive number of seconds");
+  if (options.keep < 1) return Status::Error("--keep: must be at least 1");
+  if (options.max_signatures < 1) return Status::Error("--max-signatures: must be at least 1");
+  d.keep = options.keep;
+  d.mode = options.dedupe;
+  d.signature = options.signature;
+  d.max_signatures = options.max_signatures;
+  for (const CauseInfo& cause : rules.causes) d.cause_ids.push_back(cause.id);
+  return d;
+}
+
+}  // namespace
+
+FilterChain::FilterChain(std::unique_ptr<EventSink> classify, std::unique_ptr<DedupeFilter> dedupe)
+    : dedupe_(std::move(dedupe)), classify_(std::move(classify)) {
+  head_ = classify_ ? classify_.get() : dedupe_.get();
+}
+
+Result<std::unique_ptr<FilterChain>> BuildFilterChain(const RuleBook& rules,
+                                                      const FilterOptions& options,
+                                                      EventSink* final_sink) {
+  Result<DedupeOptions> dedupe_options = MakeDedupeOptions(rules, options);
+  if (!dedupe_options.ok()) return dedupe_options.status();
+  auto dedupe = std::make_unique<DedupeFilter>(std::move(*dedupe_options), final_sink);
+  if (!rules.classifier) return Status::Error("the rules hold no classifier");
+  auto classify = std::make_unique<ClassifyStage>(rules.classifier, dedupe.get());
+  return std::make_unique<FilterChain>(std::move(classify), std::move(dedupe));
+}
+
+}  // namespace sockfilter

@@ -1,0 +1,167 @@
+#include "filters/signature.h"
+
+#include <catch2/catch.hpp>
+#include <set>
+#include <string>
+
+namespace sockfilter {
+namespace {
+
+std::string Normalized(std::string_view text) {
+  return Signer(SignatureMode::kNormalized).Normalize(text, false);
+}
+
+uint64_t Sig(std::string_view text) { return Signer(SignatureMode::kNormalized).Sign(text, false); }
+
+struct Row {
+  const char* kind;
+  const char* input;
+  const char* expected;
+};
+
+TEST_CASE("each variable kind is masked", "[signature]") {
+  const Row kRows[] = {
+      {"number", "retry 3 of 10", "retry <N> of <N>"},
+      {"ipv4 with port", "peer 10.0.0.7:41234 gone", "peer <IP> gone"},
+      {"ipv4 without port", "from 192.168.1.20 now", "from <IP> now"},
+      {"ipv6", "via fe80::1ff:fe23:4567:890a and ::1", "via <IP6> and <IP6>"},
+      {"ipv6 in brackets with port", "connect [2001:db8::7]:8443", "connect [<IP6>]:<N>"},
+      {"0x hex", "pcb 0x7f3a2b1c4d00 freed", "pcb <HEX> freed"},
+      {"identity hash", "java.lang.Object@5e2de80c", "java.lang.Object@<HEX>"},
+      {"short identity hash", "Handler@1b6d35 busy", "Handler@<HEX> busy"},
+      {"long hex word", "trace deadbeef12 sha e3b0c442", "trace <HEX> sha <HEX>"},
+      {"uuid", "req 3f2504e0-4f89-11d3-9a0c-0305e82c3301 done", "req <UUID> done"},
+      {"thread names", "Thread-42 in goroutine 17 on ForkPoolWorker-3",
+       "Thread-<N> in goroutine <N> on ForkPoolWorker-<N>"},
+      {"nio thread", "handled by [nio-8080-exec-12]", "handled by [nio-<N>-exec-<N>]"},
+      {"durations", "took 461ms, then 1.5s", "took <N>ms, then <N>s"},
+      {"frame line number", "\tat com.acme.Foo.bar(Foo.java:123)",
+       " at com.acme.Foo.bar(Foo.java:<N>)"},
+      {"python frame", "  File \"/app/client.py\", line 42, in fetch",
+       " File \"/app/client.py\", line <N>, in fetch"},
+      {"node frame", "    at TCP.onStreamRead (node:internal/stream_base_commons:217:20)",
+       " at TCP.onStreamRead (node:internal/stream_base_commons:<N>:<N>)"},
+      {"dotted version stays dotted", "netty 4.1.100.Final", "netty <N>.<N>.<N>.Final"},
+  };
+  for (const Row& row : kRows) {
+    INFO(row.kind);
+    CHECK(Normalized(row.input) == row.expected);
+  }
+}
+
+TEST_CASE("exception classes, errno text and function names are never masked", "[signature]") {
+  const Row kRows[] = {
+      {"java exception", "java.net.SocketException: Connection reset",
+       "java.net.SocketException: Connection reset"},
+      {"python errno", "ConnectionResetError: [Errno 104] Connection reset by peer",
+       "ConnectionResetError: [Errno <N>] Connection reset by peer"},
+      {"nginx errno", "recv() failed (104: Connection reset by peer)",
+       "recv() failed (<N>: Connection reset by peer)"},
+      {"node code", "Error: read ECONNRESET", "Error: read ECONNRESET"},
+      {"function", "\tat com.acme.orders.web.OrderController.handleAsync(Native Method)",
+       " at com.acme.orders.web.OrderController.handleAsync(Native Method)"},
+      {"hex-looking words shorter than 8", "decade facade cafe", "decade facade cafe"},
+      {"a time is not an IPv6 address", "at 12:30:05 sharp", "at <N>:<N>:<N> sharp"},
+      {"C++ scope is not an IPv6 address", "in std::vector::at", "in std::vector::at"},
+  };
+  for (const Row& row : kRows) {
+    INFO(row.kind);
+    CHECK(Normalized(row.input) == row.expected);
+  }
+}
+
+TEST_CASE("the per-line header is dropped in every common layout", "[signature]") {
+  const Row kRows[] = {
+      {"spring boot",
+       "2024-03-11 03:13:29.842 ERROR 2249 --- [nio-8080-exec-2] c.a.t.messaging.FooHandler     "
+       ": Exception in cart pipeline",
+       "Exception in cart pipeline"},
+      {"log4j", "2024-03-11 03:13:29,842 ERROR [IPC Server handler 3 on 62270] com.acme.Foo: boom",
+       "boom"},
+      {"zookeeper",
+       "2024-03-11 03:13:29,842 - ERROR [QuorumPeer[myid=1]/0:0:0:0:0:0:0:0:2181:Foo@450] - "
+       "Lost connection",
+       "Lost connection"},
+      {"kafka", "[2024-03-11 03:13:29,842] ERROR boom", "boom"},
+      {"python", "2024-03-11 03:13:29,842 ERROR [app.client] boom", "boom"},
+      {"gunicorn", "[2024-03-11 03:15:54 +0000] [20452] [WARNING] Retrying", "Retrying"},
+      {"celery", "[2024-03-11 03:15:06,083: WARNING/ForkPoolWorker-8] Retrying", "Retrying"},
+      {"logging.basicConfig", "ERROR:crawler.jobs:Task failed", "Task failed"},
+      {"go log", "2024/03/11 03:16:48 httputil: read error", "httputil: read error"},
+      {"logfmt", "ts=2024-03-11T03:17:52.579Z level=error msg=\"x\"", "msg=\"x\""},
+      {"nginx", "2024/03/11 03:16:26 [error] 2662#2662: *1 recv() failed", "*<N> recv() failed"},
+      {"syslog", "Mar 11 03:13:30 web-01 sshd[2217]: fatal: Write failed", "fatal: Write failed"},
+      {"json", "{\"time\":1710126809141,\"pid\":59,\"hostname\":\"h-1\",\"msg\":\"boom\"}",
+       "\"msg\":\"boom\"}"},
+      {"no header", "[rates] upstream error: Error: shutdown ENOTCONN",
+       "[rates] upstream error: Error: shutdown ENOTCONN"},
+  };
+  for (const Row& row : kRows) {
+    INFO(row.kind);
+    CHECK(Normalized(row.input) == row.expected);
+  }
+}
+
+TEST_CASE("an exception class right after the header is not taken for a logger", "[signature]") {
+  CHECK(Normalized("2024-03-11 03:13:29,842 ERROR [main] java.io.IOException: Broken pipe") ==
+        "java.io.IOException: Broken pipe");
+  CHECK(Normalized("2024-03-11 03:13:29,842 ERROR [main] com.acme.Foo: java.io.IOException: x") ==
+        "java.io.IOException: x");
+}
+
+TEST_CASE("repeats that differ only in header and variable parts share a signature",
+          "[signature]") {
+  std::string a =
+      "2024-03-11 03:13:29.842  WARN 2249 --- [nio-8080-exec-2] c.a.Handler : Read failed "
+      "from 10.0.0.7:41234\njava.io.IOException: Connection reset by peer\n"
+      "\tat sun.nio.ch.FileDispatcherImpl.read0(Native Method)\n"
+      "\tat com.acme.Foo.bar(Foo.java:42)\n";
+  std::string b =
+      "2024-03-12 11:00:01.001  WARN 2249 --- [o-8080-exec-195] c.a.Handler : Read failed "
+      "from 31.3.9.200:50000\r\njava.io.IOException: Connection reset by peer\r\n"
+      "\tat sun.nio.ch.FileDispatcherImpl.read0(Native Method)\r\n"
+      "\tat com.acme.Foo.bar(Foo.java:43)";
+  CHECK(Sig(a) == Sig(b));
+}
+
+TEST_CASE("different bugs never share a signature", "[signature]") {
+  std::set<uint64_t> sigs = {
+      Sig("java.io.IOException: Connection reset by peer\n\tat com.acme.A.read(A.java:1)\n"),
+      Sig("java.io.IOException: Broken pipe\n\tat com.acme.A.read(A.java:1)\n"),
+      Sig("java.net.SocketException: Connection reset by peer\n\tat com.acme.A.read(A.java:1)\n"),
+      Sig("java.io.IOException: Connection reset by peer\n\tat com.acme.A.write(A.java:1)\n"),
+      Sig("java.io.IOException: Connection reset by peer\n\tat com.acme.B.read(B.java:1)\n"),
+  };
+  CHECK(sigs.size() == 5);
+}
+
+TEST_CASE("raw signatures compare the text after the header unmasked", "[signature]") {
+  Signer raw(SignatureMode::kRaw);
+  CHECK(raw.Normalize("2024-03-11 03:13:29,842 ERROR [main] peer 10.0.0.7 gone\r\n", false) ==
+        "peer 10.0.0.7 gone");
+  CHECK(raw.Sign("2024-03-11 03:13:29,842 ERROR [main] peer 10.0.0.7 gone", false) ==
+        raw.Sign("2024-03-11 09:00:00,000 ERROR [main] peer 10.0.0.7 gone\n", false));
+  CHECK(raw.Sign("ERROR [main] peer 10.0.0.7 gone", false) !=
+        raw.Sign("ERROR [main] peer 10.0.0.8 gone", false));
+}
+
+TEST_CASE("the signature is a fixed function of the text", "[signature]") {
+  // Pinned values: a change here changes every sig= users have recorded.
+  CHECK(FormatSignature(Sig("")) == FormatSignature(Sig("\n")));
+  CHECK(FormatSignature(Sig("java.io.IOException: Broken pipe")) ==
+        FormatSignature(Sig("java.io.IOException: Broken pipe")));
+  CHECK(FormatSignature(0x0123456789abcdefULL) == "0123456789abcdef");
+  CHECK(FormatSignature(Sig("Connection reset by peer")) == "3aca537e8c311f6c");
+}
+
+TEST_CASE("parsing signature modes", "[signature]") {
+  SignatureMode mode;
+  CHECK(ParseSignatureMode("raw", &mode));
+  CHECK(mode == SignatureMode::kRaw);
+  CHECK(ParseSignatureMode("normalized", &mode));
+  CHECK(mode == SignatureMode::kNormalized);
+  CHECK_FALSE(ParseSignatureMode("fuzzy", &mode));
+}
+
+}  // namespace
+}  // namespace sockfilter
