@@ -4,7 +4,8 @@
 Each sample is a stretch of an ordinary service log in which one or a few socket-error
 traces repeat many times (a flood) with varying timestamps, threads and peers, mixed with
 ordinary one-line records. Every record starts a line with a timestamp, except a Go
-`panic:`; every other line is a continuation of the record above it. The tests rely on
+`panic:` and the .NET console logger's `info:`/`warn:`/`fail:` headers; every other line is
+a continuation of the record above it. The tests rely on
 that (tests/event_assembler_test.cpp).
 
     python3 samples/generate.py          # rewrites the files next to this script
@@ -422,6 +423,45 @@ def make_dotnet():
     write("dotnet/kestrel-reset.log", out)
 
 
+def console_record(out, level, category, body):
+    """The .NET console logger's default format: `level: Category[id]`, body indented."""
+    out.append("%s: %s" % (level, category))
+    out.extend("      " + line for line in body)
+
+
+def make_dotnet_console():
+    rng = random.Random(56)
+    out = []
+    while len("\n".join(out)) < 120_000:
+        r = rng.random()
+        conn = "0HN1%08X" % rng.getrandbits(32)
+        if r < 0.5:
+            console_record(out, "info", "Microsoft.AspNetCore.Hosting.Diagnostics[2]", [
+                "Request finished HTTP/1.1 GET http://shop/items/%d - 200 - application/json "
+                "%d.%04dms" % (rng.randint(1, 9999), rng.randint(0, 300), rng.randint(0, 9999))])
+        elif r < 0.85:
+            console_record(out, "fail", "Microsoft.AspNetCore.Server.Kestrel[13]", [
+                "Connection id \"%s\", Request id \"%s:%08X\": An unhandled exception was "
+                "thrown by the application." % (conn, conn, rng.randint(1, 99)),
+                "System.IO.IOException: Unable to read data from the transport connection: "
+                "Connection reset by peer.",
+                " ---> System.Net.Sockets.SocketException (104): Connection reset by peer",
+                "   at System.Net.Sockets.NetworkStream.Read(Span`1 buffer)",
+                "   --- End of inner exception stack trace ---",
+                "   at System.Net.Sockets.NetworkStream.Read(Span`1 buffer)",
+                "   at Shop.Api.Upstream.InventoryClient.FetchAsync(Int32 id) in "
+                "/src/Shop.Api/Upstream/InventoryClient.cs:line 57",
+                "   at Shop.Api.Controllers.ItemsController.Get(Int32 id) in "
+                "/src/Shop.Api/Controllers/ItemsController.cs:line 31"])
+        else:
+            console_record(out, "warn", "Microsoft.AspNetCore.Server.Kestrel[0]", [
+                "Connection processing ended abnormally.",
+                "System.Net.Sockets.SocketException (32): Broken pipe",
+                "   at Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.Internal."
+                "SocketConnection.DoSend()"])
+    write("dotnet/console-reset.log", out)
+
+
 # ---- nginx ---------------------------------------------------------------------------------
 
 def make_nginx():
@@ -465,6 +505,7 @@ def main():
     make_go()
     make_node()
     make_dotnet()
+    make_dotnet_console()
     make_nginx()
 
 

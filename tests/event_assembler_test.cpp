@@ -58,11 +58,15 @@ bool SameEvents(const std::vector<Collected>& a, const std::vector<Collected>& b
 
 // ---- the samples ---------------------------------------------------------------------------
 
-// In samples/ every record starts with a timestamp (a digit, or `time=` in logfmt) or is a
-// Go `panic:`; every other line, blank ones included, continues the record above it.
+// In samples/ every record starts with a timestamp (a digit, or `time=` in logfmt), is a
+// Go `panic:` or a .NET console header (`fail: Category[N]`); every other line, blank ones
+// included, continues the record above it.
 bool StartsRecord(const std::string& line) {
-  return (!line.empty() && line[0] >= '0' && line[0] <= '9') || line.rfind("time=", 0) == 0 ||
-         line.rfind("panic: ", 0) == 0;
+  if (!line.empty() && line[0] >= '0' && line[0] <= '9') return true;
+  for (const char* start : {"time=", "panic: ", "info: ", "warn: ", "fail: ", "dbug: "}) {
+    if (line.rfind(start, 0) == 0) return true;
+  }
+  return false;
 }
 
 struct Expected {
@@ -87,7 +91,7 @@ struct SampleCase {
   size_t events;             // records in the file
   const char* trace_text;    // a line that only the socket-error trace events contain
   uint32_t trace_lines;      // how many lines each of those events has
-  const char* trace_second;  // the second line of those events
+  const char* trace_second;  // how the second line of those events starts
 };
 
 const SampleCase kSamples[] = {
@@ -114,6 +118,10 @@ const SampleCase kSamples[] = {
      "connection was forcibly closed by the remote host.."},
     {"samples/dotnet/kestrel-reset.log", 368, "[WRN] Heartbeat to", 4,
      "System.Net.Sockets.SocketException (104): Connection reset by peer"},
+    {"samples/dotnet/console-reset.log", 321, "(104): Connection reset by peer", 9,
+     "      Connection id \"0HN1"},
+    {"samples/dotnet/console-reset.log", 321, "(32): Broken pipe", 4,
+     "      Connection processing ended abnormally."},
     {"samples/nginx/error.log", 588, "recv() failed (104: Connection reset by peer)", 1, ""},
     {"samples/nginx/error.log", 588, "upstream prematurely closed connection", 1, ""},
 };
@@ -137,7 +145,7 @@ TEST_CASE("Every sample assembles into its records with their traces") {
       ++traces;
       CHECK(events[i].line_count == sample.trace_lines);
       std::vector<std::string> lines = Lines(events[i].raw);
-      if (*sample.trace_second) CHECK(lines.at(1) == sample.trace_second);
+      if (*sample.trace_second) CHECK(lines.at(1).rfind(sample.trace_second, 0) == 0);
     }
     CHECK(traces >= 20);  // a flood, not a single trace
   }
@@ -160,7 +168,8 @@ TEST_CASE("A Go panic is one event from `panic:` to `exit status`, blank lines i
 TEST_CASE("Samples assemble the same with tiny and large reads") {
   for (const char* path : {"samples/java/spring-reset.log", "samples/python/requests-reset.log",
                            "samples/go/proxy-reset.log", "samples/node/server-econnreset.log",
-                           "samples/dotnet/kestrel-reset.log", "samples/nginx/error.log"}) {
+                           "samples/dotnet/kestrel-reset.log", "samples/dotnet/console-reset.log",
+                           "samples/nginx/error.log"}) {
     INFO(path);
     std::string text = test::ReadFile(test::SourcePath(path));
     std::vector<Collected> whole = Assemble(text);

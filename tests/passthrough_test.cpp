@@ -86,7 +86,7 @@ std::string ThroughPipeline(const test::TempDir& dir, const std::string& input,
 
 TEST_CASE("Random inputs pass through the pipeline byte for byte") {
   test::TempDir dir;
-  for (uint64_t seed = 1; seed <= 200; ++seed) {
+  for (uint64_t seed = 1; seed <= 120; ++seed) {
     std::string input = RandomInput(seed);
     PipelineOptions options;
     std::mt19937_64 rng(seed * 7);
@@ -102,7 +102,7 @@ TEST_CASE("Random inputs pass through the pipeline byte for byte") {
 
 TEST_CASE("Random inputs pass through the binary byte for byte, from a pipe and from a file") {
   test::TempDir dir;
-  for (uint64_t seed = 1000; seed < 1030; ++seed) {
+  for (uint64_t seed = 1000; seed < 1012; ++seed) {
     std::string input = RandomInput(seed);
     INFO("seed " << seed << ", " << input.size() << " bytes");
     test::ProcessResult piped = test::RunSockfilter({"--max-event-lines", "5"}, input);
@@ -120,7 +120,8 @@ TEST_CASE("Random inputs pass through the binary byte for byte, from a pipe and 
 const char* const kSamples[] = {
     "samples/java/spring-reset.log",    "samples/python/requests-reset.log",
     "samples/go/proxy-reset.log",       "samples/node/server-econnreset.log",
-    "samples/dotnet/kestrel-reset.log", "samples/nginx/error.log",
+    "samples/dotnet/kestrel-reset.log", "samples/dotnet/console-reset.log",
+    "samples/nginx/error.log",
 };
 
 TEST_CASE("Samples give the same output read whole and read in tiny blocks") {
@@ -154,8 +155,8 @@ TEST_CASE("Every sample passes through the binary unchanged, several files in on
   CHECK(piped.out == all);
 }
 
-TEST_CASE("A 64 MiB line passes through the binary whole") {
-  std::string input(64 << 20, 'x');
+TEST_CASE("A line longer than every buffer passes through the binary whole") {
+  std::string input(16 << 20, 'x');  // the reader hands out 4 MiB pieces; pipes hold 1 MiB
   for (size_t i = 0; i < input.size(); i += 4093) input[i] = static_cast<char>('a' + i % 26);
   input = "2024-03-11 03:13:29 ERROR before\n" + input + "\n\tat after.Frame(F.java:1)\n";
   test::TempDir dir;

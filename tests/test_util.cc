@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -52,8 +53,34 @@ std::string ReadFile(const std::string& path) {
   return s.str();
 }
 
+namespace {
+
+// Children start with SIGPIPE at its default (the tests ignore it, see RunSockfilter), so
+// that `... | head -1` behaves as it does for a user.
+posix_spawnattr_t* DefaultSignals() {
+  static posix_spawnattr_t attr = [] {
+    posix_spawnattr_t a;
+    posix_spawnattr_init(&a);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGPIPE);
+    posix_spawnattr_setsigdefault(&a, &set);
+    posix_spawnattr_setflags(&a, POSIX_SPAWN_SETSIGDEF);
+    return a;
+  }();
+  return &attr;
+}
+
+}  // namespace
+
 int Shell(const std::string& command) {
-  int status = std::system(command.c_str());
+  std::string c = command;
+  char sh[] = "/bin/sh", dash_c[] = "-c";
+  char* argv[] = {sh, dash_c, c.data(), nullptr};
+  pid_t pid;
+  if (posix_spawn(&pid, "/bin/sh", nullptr, DefaultSignals(), argv, environ) != 0) return -1;
+  int status = 0;
+  waitpid(pid, &status, 0);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -99,6 +126,8 @@ void Pump(int in, std::string_view input, int out, int err, ProcessResult* resul
 }  // namespace
 
 ProcessResult RunSockfilter(const std::vector<std::string>& args, std::string_view input) {
+  // A child that exits without reading all its input must give us EPIPE, not kill us.
+  signal(SIGPIPE, SIG_IGN);
   int in[2], out[2], err[2];
   if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC))
     throw std::runtime_error("pipe failed");
@@ -113,7 +142,7 @@ ProcessResult RunSockfilter(const std::vector<std::string>& args, std::string_vi
   for (std::string& a : argv_storage) argv.push_back(a.data());
   argv.push_back(nullptr);
   pid_t pid;
-  int rc = posix_spawn(&pid, SOCKFILTER_BINARY, &actions, nullptr, argv.data(), environ);
+  int rc = posix_spawn(&pid, SOCKFILTER_BINARY, &actions, DefaultSignals(), argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   close(in[0]);
   close(out[1]);
