@@ -36,7 +36,7 @@
 namespace sockfilter {
 
 // Where a timestamp may start in a line; it may extend a little beyond.
-inline constexpr size_t kTimestampScanBytes = 64;
+inline constexpr size_t kTimestampScanBytes = 80;
 
 // The time at the start of a log line, or kNoTime. `default_year` completes formats
 // that carry no year (syslog RFC 3164, glog): pass the year of the file's mtime, or the
