@@ -1,83 +1,39 @@
-// `sockfilter analyze`: reads logs and reports their socket errors by cause.
-//
-// For now the report is the cause summary (schema sockfilter.summary.v1); the counting is
-// done by CauseCounter, this file only parses options and prints.
+// `sockfilter analyze`: what is behind the socket errors in a batch of logs — counts by
+// cause and signature, timelines, peers, and the likely root causes with their evidence
+// and fix. The work is in analyze_run.h (pipelines, one per file, in parallel), summary.h
+// (the statistics), root_causes.h (inference) and report.h (printers).
 #include <spdlog/spdlog.h>
 
-#include <cstdio>
-#include <string>
+#include <thread>
 
-#include "analyzer/cause_counter.h"
-#include "analyzer/classify_stage.h"
+#include "analyzer/analyze_run.h"
 #include "analyzer/cli.h"
 #include "analyzer/commands.h"
+#include "analyzer/input_list.h"
 #include "analyzer/load_rules.h"
-#include "analyzer/pipeline.h"
+#include "analyzer/progress.h"
+#include "analyzer/report_args.h"
 
 namespace sockfilter {
 
 namespace {
 
 constexpr CommandSpec kAnalyzeSpec = {
-    "analyze", "sockfilter analyze [OPTIONS] FILE...",
-    "Reads each FILE (or standard input, `-`; plain, gzip or zstd) and reports its socket\n"
-    "errors: how many events of each cause (conn_reset, broken_pipe, ...), by the primary\n"
-    "(innermost) cause of each event."};
+    "analyze", "sockfilter analyze [OPTIONS] [FILE|DIR|-]...",
+    "Reads logs (plain, gzip or zstd files, directories recursively, or standard input `-`)\n"
+    "and host captures (netstat -s, nstat, ss -lnt, `sockfilter probe --format json`), and\n"
+    "reports the socket errors by cause and signature with their timelines, peers and\n"
+    "components, then the likely root causes with evidence and a fix. `--format json`\n"
+    "writes a summary (sockfilter.summary.v1) that `sockfilter merge` combines.\n"
+    "Exit status: 0 ok, 1 an input failed, 2 usage, 3 a --fail-on threshold was met."};
 
 struct AnalyzeArgs {
   CommonOptions common;
+  ReportArgs report;
   std::vector<std::string> inputs;
-  std::string format = "text";
+  std::string glob;
+  int jobs = 0;
 };
-
-void AppendField(std::string* out, const char* name, uint64_t value, bool comma = true) {
-  *out += "\"";
-  *out += name;
-  *out += "\":" + std::to_string(value);
-  if (comma) *out += ",";
-}
-
-std::string SummaryJson(const CauseCounts& counts, const std::vector<CauseInfo>& causes) {
-  std::string out = "{\"schema\":\"sockfilter.summary.v1\",";
-  AppendField(&out, "lines", counts.lines);
-  AppendField(&out, "bytes", counts.bytes);
-  AppendField(&out, "events", counts.events);
-  AppendField(&out, "socket_error_events", counts.classified);
-  out += "\"causes\":{";
-  for (size_t i = 0; i < causes.size(); ++i) {
-    const CauseCounts::PerCause& c = counts.by_cause[i];
-    if (i > 0) out += ",";
-    out += "\"" + causes[i].id + "\":{";  // ids are [a-z_] (rules/causes.toml)
-    AppendField(&out, "count", c.events);
-    AppendField(&out, "lines", c.lines);
-    AppendField(&out, "bytes", c.bytes);
-    AppendField(&out, "mentioned", c.mentioned, false);
-    out += "}";
-  }
-  out += "}}\n";
-  return out;
-}
-
-std::string SummaryText(const CauseCounts& counts, const std::vector<CauseInfo>& causes) {
-  std::string out;
-  char row[256];
-  std::snprintf(row, sizeof row, "%llu lines, %llu events, %llu socket-error events\n\n",
-                static_cast<unsigned long long>(counts.lines),
-                static_cast<unsigned long long>(counts.events),
-                static_cast<unsigned long long>(counts.classified));
-  out += row;
-  std::snprintf(row, sizeof row, "%-18s %10s %10s\n", "cause", "events", "lines");
-  out += row;
-  for (size_t i = 0; i < causes.size(); ++i) {
-    const CauseCounts::PerCause& c = counts.by_cause[i];
-    if (c.events == 0) continue;
-    std::snprintf(row, sizeof row, "%-18s %10llu %10llu\n", causes[i].id.c_str(),
-                  static_cast<unsigned long long>(c.events),
-                  static_cast<unsigned long long>(c.lines));
-    out += row;
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -85,19 +41,18 @@ int RunAnalyzeCommand(const Args& args) {
   AnalyzeArgs raw;
   po::options_description options("Options");
   AddCommonOptions(&options, &raw.common);
-  options.add_options()("format", po::value(&raw.format)->default_value("text")->value_name("FMT"),
-                        "report format: text or json")(
-      "input", po::value(&raw.inputs)->value_name("FILE"), "input files");
+  AddReportOptions(&options, &raw.report);
+  options.add_options()("glob", po::value(&raw.glob)->value_name("PATTERN"),
+                        "in directories, only files whose name matches (e.g. '*.log*')")(
+      "jobs,j", po::value(&raw.jobs)->default_value(0)->value_name("N"),
+      "files analysed in parallel (default: the number of cores)")(
+      "input", po::value(&raw.inputs)->value_name("FILE"), "inputs");
   po::positional_options_description positional;
   positional.add("input", -1);
   po::variables_map vm;
   ParseOutcome outcome =
       ParseCommandLine(kAnalyzeSpec, args, options, positional, &raw.common, &vm);
   if (outcome != ParseOutcome::kRun) return ExitCodeFor(outcome);
-  if (raw.format != "text" && raw.format != "json") {
-    spdlog::error("analyze: unknown --format `{}` (text or json)", raw.format);
-    return kExitUsage;
-  }
   if (raw.inputs.empty()) raw.inputs.push_back("-");
 
   Result<RuleBook> rules = LoadRulesFor(raw.common);
@@ -105,15 +60,38 @@ int RunAnalyzeCommand(const Args& args) {
     spdlog::error("{}", rules.status().message());
     return kExitUsage;
   }
-  CauseCounter counter(rules->causes.size());
-  ClassifyStage classify(rules->classifier, &counter);
-  PipelineReport report = RunPipeline(raw.inputs, *rules, PipelineOptions(), &classify);
-  for (const Status& error : report.errors) spdlog::error("{}", error.message());
-  std::string text = raw.format == "json" ? SummaryJson(counter.counts(), rules->causes)
-                                          : SummaryText(counter.counts(), rules->causes);
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  std::fflush(stdout);
-  return report.errors.empty() ? kExitOk : kExitInputError;
+  Result<ReportPlan> plan = BuildReportPlan(raw.report, rules->causes);
+  if (!plan.ok()) {
+    spdlog::error("analyze: {}", plan.status().message());
+    return kExitUsage;
+  }
+  Result<std::vector<InputFile>> files = ExpandInputs(raw.inputs, raw.glob);
+  if (!files.ok()) {
+    spdlog::error("{}", files.status().message());
+    return kExitInputError;
+  }
+  if (files->empty()) spdlog::warn("analyze: no input files matched");
+
+  AnalyzeOptions run;
+  run.jobs = raw.jobs > 0 ? raw.jobs : static_cast<int>(std::thread::hardware_concurrency());
+  uint64_t total = 0;
+  bool sizes_known = true;
+  for (const InputFile& f : *files) {
+    total += f.size;
+    sizes_known = sizes_known && f.size > 0;
+  }
+  std::unique_ptr<Progress> progress;
+  if (!raw.common.quiet && Progress::Wanted(files->size(), total)) {
+    progress = std::make_unique<Progress>(sizes_known ? total : 0);
+    progress->Start();
+    run.progress = progress.get();
+  }
+  AnalyzeBatch batch = AnalyzeFiles(*files, *rules, run);
+  if (progress) progress->Stop();
+  for (const Status& error : batch.errors) spdlog::error("{}", error.message());
+  int code = PrintReport(batch.summary, *plan);
+  if (code == kExitOk && !batch.errors.empty()) return kExitInputError;
+  return code;
 }
 
 }  // namespace sockfilter

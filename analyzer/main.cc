@@ -24,6 +24,7 @@ const Subcommand kSubcommands[] = {
     {"filter", sockfilter::RunFilterCommand,
      "pass a log through, collapsing repeated socket-error events (the default)"},
     {"analyze", sockfilter::RunAnalyzeCommand, "report a log's socket errors by cause"},
+    {"merge", sockfilter::RunMergeCommand, "combine analyze summaries (JSON) into one report"},
     {"rules", sockfilter::RunRulesCommand, "list the classification rules, or check rule files"},
     {"compact", sockfilter::RunCompactCommand,
      "rewrite (rotated) log files in place without their floods, safely"},

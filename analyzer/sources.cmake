@@ -1,19 +1,41 @@
 target_sources(sockfilter_core PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/analyze_run.cc
+  ${CMAKE_CURRENT_LIST_DIR}/burst_seconds.cc
+  ${CMAKE_CURRENT_LIST_DIR}/capped_counts.cc
   ${CMAKE_CURRENT_LIST_DIR}/cause_counter.cc
-  ${CMAKE_CURRENT_LIST_DIR}/classify_stage.cc
   ${CMAKE_CURRENT_LIST_DIR}/civil_time.cc
+  ${CMAKE_CURRENT_LIST_DIR}/classify_stage.cc
   ${CMAKE_CURRENT_LIST_DIR}/compress_sink.cc
+  ${CMAKE_CURRENT_LIST_DIR}/distinct_counter.cc
   ${CMAKE_CURRENT_LIST_DIR}/event_assembler.cc
+  ${CMAKE_CURRENT_LIST_DIR}/event_traits.cc
+  ${CMAKE_CURRENT_LIST_DIR}/fail_on.cc
   ${CMAKE_CURRENT_LIST_DIR}/fd_source.cc
   ${CMAKE_CURRENT_LIST_DIR}/filter_chain.cc
   ${CMAKE_CURRENT_LIST_DIR}/gzip_source.cc
+  ${CMAKE_CURRENT_LIST_DIR}/input_list.cc
   ${CMAKE_CURRENT_LIST_DIR}/json_fields.cc
+  ${CMAKE_CURRENT_LIST_DIR}/json_writer.cc
   ${CMAKE_CURRENT_LIST_DIR}/line_reader.cc
   ${CMAKE_CURRENT_LIST_DIR}/open_input.cc
   ${CMAKE_CURRENT_LIST_DIR}/output_sink.cc
   ${CMAKE_CURRENT_LIST_DIR}/pipe_size.cc
   ${CMAKE_CURRENT_LIST_DIR}/pipeline.cc
+  ${CMAKE_CURRENT_LIST_DIR}/progress.cc
+  ${CMAKE_CURRENT_LIST_DIR}/quiet_gaps.cc
+  ${CMAKE_CURRENT_LIST_DIR}/report_json.cc
+  ${CMAKE_CURRENT_LIST_DIR}/report_json_stats.cc
+  ${CMAKE_CURRENT_LIST_DIR}/report_markdown.cc
+  ${CMAKE_CURRENT_LIST_DIR}/report_text.cc
+  ${CMAKE_CURRENT_LIST_DIR}/report_util.cc
+  ${CMAKE_CURRENT_LIST_DIR}/root_causes.cc
+  ${CMAKE_CURRENT_LIST_DIR}/root_causes_host.cc
   ${CMAKE_CURRENT_LIST_DIR}/shutdown.cc
+  ${CMAKE_CURRENT_LIST_DIR}/summary.cc
+  ${CMAKE_CURRENT_LIST_DIR}/summary_json.cc
+  ${CMAKE_CURRENT_LIST_DIR}/summary_json_host.cc
+  ${CMAKE_CURRENT_LIST_DIR}/summary_sink.cc
+  ${CMAKE_CURRENT_LIST_DIR}/timeline.cc
   ${CMAKE_CURRENT_LIST_DIR}/timestamp.cc
   ${CMAKE_CURRENT_LIST_DIR}/zstd_source.cc
 )
@@ -26,7 +48,9 @@ target_sources(sockfilter PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/diagnostics.cc
   ${CMAKE_CURRENT_LIST_DIR}/filter_command.cc
   ${CMAKE_CURRENT_LIST_DIR}/load_rules.cc
+  ${CMAKE_CURRENT_LIST_DIR}/merge_command.cc
   ${CMAKE_CURRENT_LIST_DIR}/probe_command.cc
+  ${CMAKE_CURRENT_LIST_DIR}/report_args.cc
   ${CMAKE_CURRENT_LIST_DIR}/rules_command.cc
   ${CMAKE_CURRENT_LIST_DIR}/main.cc
 )

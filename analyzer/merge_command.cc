@@ -1,0 +1,109 @@
+// `sockfilter merge A.json B.json ...`: combines summaries (sockfilter.summary.v1) into
+// one, with root causes recomputed from the merged statistics. Inputs may hold several
+// summaries, one per line (`analyze --format json --compact`), optionally after a key and
+// a tab (Hadoop Streaming's key<TAB>value lines); "-" is standard input. See docs/merge.md.
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "analyzer/byte_source.h"
+#include "analyzer/cli.h"
+#include "analyzer/commands.h"
+#include "analyzer/load_rules.h"
+#include "analyzer/report_args.h"
+#include "analyzer/summary_json.h"
+
+namespace sockfilter {
+
+namespace {
+
+constexpr CommandSpec kMergeSpec = {
+    "merge", "sockfilter merge [OPTIONS] SUMMARY.json... (or - for standard input)",
+    "Merges summaries written by `sockfilter analyze --format json` (from other machines,\n"
+    "or from the map tasks of a Hadoop Streaming or Spark job) into one report, recomputing\n"
+    "the root causes from the combined statistics. Summaries are merged in the order given."};
+
+Result<std::string> ReadAll(const std::string& path) {
+  Result<std::unique_ptr<ByteSource>> source = OpenInput(path);
+  if (!source.ok()) return source.status();
+  std::string text;
+  char buf[1 << 16];
+  for (;;) {
+    Result<size_t> n = (*source)->Read(buf, sizeof buf);
+    if (!n.ok()) return n.status();
+    if (*n == 0) break;
+    text.append(buf, *n);
+  }
+  return text;
+}
+
+// One summary per document: the whole text when it is one (indented) document, else one
+// per line, each starting at its first '{'.
+Status MergeText(const std::string& text, const std::string& name, Summary* total, size_t* count) {
+  size_t first = text.find('{');
+  if (first == std::string::npos) return Status::Error(name + ": no summary in it");
+  Result<Summary> whole = ReadSummaryJson(std::string_view(text).substr(first), name);
+  if (whole.ok()) {
+    total->Merge(*whole);
+    ++*count;
+    return Status::Ok();
+  }
+  size_t line_no = 0;
+  for (size_t pos = 0; pos < text.size();) {
+    size_t end = std::min(text.find('\n', pos), text.size());
+    std::string_view line = std::string_view(text).substr(pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+    size_t brace = line.find('{');
+    if (brace == std::string_view::npos) continue;
+    Result<Summary> one = ReadSummaryJson(line.substr(brace), name + ":" + std::to_string(line_no));
+    if (!one.ok()) return one.status();
+    total->Merge(*one);
+    ++*count;
+  }
+  return *count > 0 ? Status::Ok() : whole.status();
+}
+
+}  // namespace
+
+int RunMergeCommand(const Args& args) {
+  CommonOptions common;
+  ReportArgs report;
+  std::vector<std::string> inputs;
+  po::options_description options("Options");
+  AddCommonOptions(&options, &common);
+  AddReportOptions(&options, &report);
+  options.add_options()("input", po::value(&inputs)->value_name("FILE"), "summaries");
+  po::positional_options_description positional;
+  positional.add("input", -1);
+  po::variables_map vm;
+  ParseOutcome outcome = ParseCommandLine(kMergeSpec, args, options, positional, &common, &vm);
+  if (outcome != ParseOutcome::kRun) return ExitCodeFor(outcome);
+  if (inputs.empty()) inputs.push_back("-");
+  Result<RuleBook> rules = LoadRulesFor(common);
+  if (!rules.ok()) {
+    spdlog::error("{}", rules.status().message());
+    return kExitUsage;
+  }
+  Result<ReportPlan> plan = BuildReportPlan(report, rules->causes);
+  if (!plan.ok()) {
+    spdlog::error("merge: {}", plan.status().message());
+    return kExitUsage;
+  }
+  Summary total;
+  size_t count = 0;
+  for (const std::string& path : inputs) {
+    Result<std::string> text = ReadAll(path);
+    Status s = text.ok() ? MergeText(*text, path == "-" ? "<stdin>" : path, &total, &count)
+                         : text.status();
+    if (!s.ok()) {
+      spdlog::error("{}", s.message());
+      return kExitInputError;
+    }
+  }
+  spdlog::info("merged {} summaries", count);
+  return PrintReport(total, *plan);
+}
+
+}  // namespace sockfilter

@@ -1,0 +1,208 @@
+// `sockfilter analyze` and `sockfilter merge` end to end, through the built binary:
+// merge(analyze(A), analyze(B)) equals analyze(A + B), input forms, exit status.
+#include <catch2/catch.hpp>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "analyzer/event_assembler.h"
+#include "analyzer/line_reader.h"
+#include "tests/test_util.h"
+
+namespace sockfilter {
+namespace {
+
+using test::RunSockfilter;
+using test::TempDir;
+using test::WriteFile;
+
+// Byte offsets where a record starts, as the analyzer's own assembler sees the text: a
+// split there gives both parts the same events a single pass sees.
+std::vector<size_t> RecordStarts(const std::string& text) {
+  auto source = test::StringSource(text);
+  LineReader reader(source.get());
+  test::CollectingSink sink;
+  InputInfo info{"corpus"};
+  EventAssembler assembler(test::DefaultRules().multiline, &reader, &sink, EventLimits(), &info);
+  Line line;
+  while (reader.Next(&line)) assembler.OnLine(line);
+  assembler.Flush();
+  std::vector<size_t> starts;
+  size_t offset = 0;
+  for (const auto& e : sink.events) {
+    if (e.kind == EventKind::kRecord && offset > 0) starts.push_back(offset);
+    offset += e.raw.size();
+  }
+  return starts;
+}
+
+// The JSON report without the line that counts input files (3 files vs 1 file).
+std::string WithoutInputs(std::string json) {
+  size_t at = json.find("\"inputs\":");
+  REQUIRE(at != std::string::npos);
+  json.erase(at, json.find('\n', at) - at);
+  return json;
+}
+
+std::string Analyze(const std::vector<std::string>& args) {
+  std::vector<std::string> all = {"analyze", "--format", "json"};
+  all.insert(all.end(), args.begin(), args.end());
+  test::ProcessResult r = RunSockfilter(all);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return r.out;
+}
+
+TEST_CASE("Merging the summaries of a corpus split at random points equals analysing it whole") {
+  std::string gen = test::GenCorpusScript();
+  if (gen.empty()) {
+    WARN("gen_corpus.py not found beside the checkout; merge equivalence not checked");
+    return;
+  }
+  TempDir dir;
+  std::mt19937_64 rng(Catch::rngSeed());
+  uint64_t seed = rng() % 1000;
+  INFO("corpus seed " << seed);
+  REQUIRE(test::Shell("python3 " + gen + " 1.5 " + dir.File("all.log") + " --seed " +
+                      std::to_string(seed) + " >/dev/null") == 0);
+  std::string text = test::ReadFile(dir.File("all.log"));
+  std::vector<size_t> starts = RecordStarts(text);
+  REQUIRE(starts.size() > 100);
+  size_t a = starts[rng() % (starts.size() / 2)];
+  size_t b = starts[starts.size() / 2 + rng() % (starts.size() / 2)];
+  WriteFile(dir.File("p1.log"), text.substr(0, a));
+  WriteFile(dir.File("p2.log"), text.substr(a, b - a));
+  WriteFile(dir.File("p3.log"), text.substr(b));
+
+  std::string whole = Analyze({dir.File("all.log")});
+  std::vector<std::string> parts;
+  for (const char* p : {"p1", "p2", "p3"}) {
+    parts.push_back(dir.File(std::string(p) + ".json"));
+    WriteFile(parts.back(), Analyze({dir.File(std::string(p) + ".log")}));
+  }
+  test::ProcessResult merged =
+      RunSockfilter({"merge", "--format", "json", parts[0], parts[1], parts[2]});
+  INFO(merged.err);
+  REQUIRE(merged.exit_code == 0);
+  REQUIRE(WithoutInputs(merged.out) == WithoutInputs(whole));
+  REQUIRE(whole.find("\"root_causes\": [\n    {") != std::string::npos);
+
+  // The same parts as three inputs of one parallel run (per-file summaries, merged).
+  std::string parallel =
+      Analyze({"--jobs", "2", dir.File("p1.log"), dir.File("p2.log"), dir.File("p3.log")});
+  REQUIRE(WithoutInputs(parallel) == WithoutInputs(whole));
+}
+
+// Connection-refused lines (nginx) from `n` clients, one every 7 s.
+std::string RefusedLog(int n) {
+  std::string log;
+  for (int i = 0; i < n; ++i)
+    log += "2024/03/11 03:" + std::to_string(10 + i * 7 / 60) + ":" + (i * 7 % 60 < 10 ? "0" : "") +
+           std::to_string(i * 7 % 60) + " [error] 2661#2661: *31" + std::to_string(i) +
+           " connect() failed (111: Connection refused) while connecting to upstream, client: "
+           "10.0.0." +
+           std::to_string(i) +
+           ", server: api, request: \"GET / HTTP/1.1\", "
+           "upstream: \"http://10.1.1.1:9095/\", host: \"api\"\n";
+  return log;
+}
+
+TEST_CASE("--fail-on exits 3 when a cause or root cause reaches its count") {
+  TempDir dir;
+  WriteFile(dir.File("a.log"), RefusedLog(12));
+  auto run = [&](const std::string& rule) {
+    return RunSockfilter({"analyze", "--fail-on", rule, dir.File("a.log")}).exit_code;
+  };
+  CHECK(run("conn_refused") == 3);
+  CHECK(run("conn_refused=12") == 3);
+  CHECK(run("conn_refused=13") == 0);
+  CHECK(run("no_listener") == 3);
+  CHECK(run("idle_timeout") == 0);
+  CHECK(run("conn_reset") == 0);
+  CHECK(run("no_such_cause") == 2);
+  CHECK(run("conn_refused=many") == 2);
+}
+
+TEST_CASE("Directories are read recursively with --glob, gzip and zstd alike") {
+  TempDir dir;
+  std::string log = RefusedLog(30);
+  std::string a = log.substr(0, log.size() / 3);
+  a = a.substr(0, a.rfind('\n') + 1);
+  std::string rest = log.substr(a.size());
+  std::string b = rest.substr(0, rest.size() / 2);
+  b = b.substr(0, b.rfind('\n') + 1);
+  std::string c = rest.substr(b.size());
+  REQUIRE(test::Shell("mkdir -p " + dir.File("logs/old")) == 0);
+  WriteFile(dir.File("logs/app.log"), a);
+  WriteFile(dir.File("logs/old/app.log.1"), b);
+  WriteFile(dir.File("logs/old/app.log.2"), c);
+  REQUIRE(test::Shell("gzip " + dir.File("logs/old/app.log.1")) == 0);
+  REQUIRE(test::Shell("zstd -q --rm " + dir.File("logs/old/app.log.2")) == 0);
+  WriteFile(dir.File("logs/notes.txt"), RefusedLog(5));  // not matched by the glob
+  WriteFile(dir.File("whole.log"), log);
+
+  std::string from_dir = Analyze({"--glob", "app.log*", dir.File("logs")});
+  CHECK(from_dir.find("\"inputs\": 3") != std::string::npos);
+  CHECK(WithoutInputs(from_dir) == WithoutInputs(Analyze({dir.File("whole.log")})));
+  CHECK(from_dir.find("\"count\": 30") != std::string::npos);
+}
+
+TEST_CASE("Standard input is analysed like a file") {
+  TempDir dir;
+  WriteFile(dir.File("a.log"), RefusedLog(6));
+  test::ProcessResult piped = RunSockfilter({"analyze", "--format", "json", "-"}, RefusedLog(6));
+  REQUIRE(piped.exit_code == 0);
+  CHECK(piped.out.find("\"conn_refused\"") != std::string::npos);
+  CHECK(piped.out.find("\"count\": 6") != std::string::npos);
+}
+
+TEST_CASE("Host captures given as inputs are recognised and feed accept queue overflow") {
+  TempDir dir;
+  std::string capture = test::SourcePath("samples/host/mixed_date_nstat_ss.txt");
+  test::ProcessResult r = RunSockfilter({"analyze", "--format", "json", capture});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("\"id\": \"accept_queue_overflow\"") != std::string::npos);
+  CHECK(r.out.find("TcpExtListenOverflows") != std::string::npos);
+  // The capture survives a round trip through merge.
+  WriteFile(dir.File("s.json"), r.out);
+  test::ProcessResult m =
+      RunSockfilter({"merge", "--fail-on", "accept_queue_overflow", dir.File("s.json")});
+  CHECK(m.exit_code == 3);
+  CHECK(m.out.find("accept_queue_overflow") != std::string::npos);
+}
+
+TEST_CASE("The text report keeps terminal escapes from the log out of the terminal") {
+  std::string log =
+      "2024-03-11 03:13:29,842 ERROR [app] \x1b]0;owned\x07\x1b[31mread: connection reset by "
+      "peer\x1b[0m\n";
+  for (const char* format : {"text", "markdown", "json"}) {
+    test::ProcessResult r = RunSockfilter({"analyze", "--format", format}, log);
+    INFO(format << "\n" << r.out);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find('\x1b') == std::string::npos);
+    CHECK(r.out.find('\x07') == std::string::npos);
+    CHECK(r.out.find("conn_reset") != std::string::npos);
+  }
+}
+
+TEST_CASE("Summaries on one line each, as streaming jobs write them, merge from stdin") {
+  TempDir dir;
+  WriteFile(dir.File("a.log"), RefusedLog(4));
+  WriteFile(dir.File("b.log"), RefusedLog(9));
+  test::ProcessResult a =
+      RunSockfilter({"analyze", "--format", "json", "--compact", dir.File("a.log")});
+  test::ProcessResult b =
+      RunSockfilter({"analyze", "--format", "json", "--compact", dir.File("b.log")});
+  REQUIRE(a.out.find('\n') == a.out.size() - 1);
+  // Hadoop Streaming hands the reducer key<TAB>value lines.
+  test::ProcessResult m =
+      RunSockfilter({"merge", "--format", "json", "-"}, "summary\t" + a.out + "summary\t" + b.out);
+  INFO(m.err);
+  REQUIRE(m.exit_code == 0);
+  CHECK(m.out.find("\"count\": 13") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace sockfilter

@@ -1,0 +1,145 @@
+// The mergeable statistics: every part of a Summary, counted over A then B in one pass,
+// equals the merge of A and B counted apart.
+#include <catch2/catch.hpp>
+
+#include <random>
+#include <string>
+
+#include "analyzer/burst_seconds.h"
+#include "analyzer/capped_counts.h"
+#include "analyzer/distinct_counter.h"
+#include "analyzer/quiet_gaps.h"
+#include "analyzer/timeline.h"
+
+namespace sockfilter {
+namespace {
+
+constexpr TimeMs kT0 = 1710126809000;  // 2024-03-11T03:13:29Z
+
+std::string Peer(uint64_t n) {
+  return "10.0." + std::to_string(n / 250) + "." + std::to_string(n % 250);
+}
+
+TEST_CASE("Distinct counts are exact below the cap and merge like one pass above it") {
+  for (uint64_t n : {100u, 10000u}) {
+    DistinctCounter whole, a, b;
+    for (uint64_t i = 0; i < n; ++i) {
+      uint64_t h = HashText(Peer(i));
+      whole.Add(h);
+      (i % 3 == 0 ? a : b).Add(h);
+      whole.Add(h);  // repeats do not count
+    }
+    a.Merge(b);
+    REQUIRE(a.Count() == whole.Count());
+    REQUIRE(a.exact() == whole.exact());
+    if (n == 100) REQUIRE(whole.Count() == 100);
+    if (n == 10000) {
+      REQUIRE_FALSE(whole.exact());
+      REQUIRE(whole.Count() == Approx(10000).epsilon(0.05));
+      Result<DistinctCounter> back = DistinctCounter::FromRegistersHex(whole.RegistersHex());
+      REQUIRE(back.ok());
+      REQUIRE(back->Count() == whole.Count());
+    }
+  }
+}
+
+TEST_CASE("Timeline buckets of a merge equal those of one pass, even after coarsening") {
+  std::mt19937_64 rng(7);
+  Timeline whole, a, b;
+  for (int i = 0; i < 20000; ++i) {
+    // Spread over two days so that counting coarsens beyond 1 s buckets.
+    TimeMs t = kT0 + static_cast<TimeMs>(rng() % (2 * 86400000ULL));
+    whole.Add(t);
+    (i < 12000 ? a : b).Add(t);
+  }
+  a.Merge(b);
+  REQUIRE(a.width_ms() == whole.width_ms());
+  int64_t shown = Timeline::ChooseWidth(2 * 86400000LL);
+  REQUIRE(a.Coarsened(shown).counts() == whole.Coarsened(shown).counts());
+  REQUIRE(a.Coarsened(shown).start_ms() == whole.Coarsened(shown).start_ms());
+  uint64_t total = 0;
+  for (uint64_t c : whole.counts()) total += c;
+  REQUIRE(total == 20000);
+}
+
+TEST_CASE("Capped counts keep the same keys and counts whether merged or counted at once") {
+  CappedCounts whole(50), a(50), b(50);
+  std::mt19937_64 rng(3);
+  for (int i = 0; i < 5000; ++i) {
+    std::string key = Peer(rng() % 120);
+    whole.Add(key);
+    (i < 2000 ? a : b).Add(key);
+  }
+  a.Merge(b);
+  REQUIRE(a.Entries() == whole.Entries());
+  REQUIRE(a.others() == whole.others());
+}
+
+TEST_CASE("Quiet gaps across a split are the ones a single pass measures") {
+  std::mt19937_64 rng(11);
+  QuietGaps whole, a, b;
+  TimeMs t = kT0;
+  for (int i = 0; i < 3000; ++i) {
+    t += static_cast<TimeMs>(rng() % 90000);
+    std::string peer = Peer(rng() % 40);
+    bool reset = rng() % 3 == 0;
+    whole.Observe(peer, t, reset);
+    (i < 1700 ? a : b).Observe(peer, t, reset);
+  }
+  a.Merge(b);
+  REQUIRE(a.bins() == whole.bins());
+  REQUIRE(a.total_gaps() == whole.total_gaps());
+}
+
+TEST_CASE("Gaps of near-constant length form a cluster that names the value") {
+  QuietGaps gaps;
+  std::mt19937_64 rng(5);
+  for (int peer = 0; peer < 6; ++peer) {
+    TimeMs t = kT0 + peer * 7000;
+    gaps.Observe(Peer(peer), t, false);
+    for (int k = 0; k < 8; ++k) {
+      t += 60000 + static_cast<TimeMs>(rng() % 3000);  // 60-63 s idle, then a reset
+      gaps.Observe(Peer(peer), t, true);
+    }
+  }
+  QuietGaps::Cluster c = gaps.FindCluster();
+  REQUIRE(c.total == 48);
+  REQUIRE(c.fraction() > 0.95);
+  REQUIRE(c.typical_ms >= 60000);
+  REQUIRE(c.typical_ms <= 63000);
+}
+
+TEST_CASE("Random resets with exponential gaps form no cluster") {
+  QuietGaps gaps;
+  std::mt19937_64 rng(9);
+  std::exponential_distribution<double> gap(1.0 / 120.0);  // mean 2 min
+  for (int peer = 0; peer < 6; ++peer) {
+    TimeMs t = kT0;
+    for (int k = 0; k < 30; ++k) {
+      t += static_cast<TimeMs>(gap(rng) * 1000) + 1;
+      gaps.Observe(Peer(peer), t, true);
+    }
+  }
+  REQUIRE(gaps.FindCluster().fraction() < 0.3);
+}
+
+TEST_CASE("Burst seconds count distinct peers up to the cap, merged or not") {
+  BurstSeconds whole, a, b;
+  for (int i = 0; i < 40; ++i) {
+    uint64_t h = HashText(Peer(i));
+    whole.AddReset(kT0 + 500, h, true);
+    (i % 2 ? a : b).AddReset(kT0 + 500, h, true);
+  }
+  whole.AddFdError(kT0 + 900);
+  a.AddFdError(kT0 + 900);
+  a.Merge(b);
+  REQUIRE(whole.seconds().size() == 1);
+  const BurstSeconds::Second& s = whole.seconds().begin()->second;
+  REQUIRE(s.resets == 40);
+  REQUIRE(s.fd_errors == 1);
+  REQUIRE(s.peers() == BurstSeconds::kPeerCap);
+  REQUIRE(a.seconds().begin()->second.peer_hashes == s.peer_hashes);
+}
+
+}  // namespace
+}  // namespace sockfilter
