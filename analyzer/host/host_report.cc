@@ -36,7 +36,10 @@ std::optional<CounterChange> Change(const std::vector<HostSnapshot>& snaps, std:
   } else if (with.size() > 1 && (change.last >= change.first || IsGaugeCounter(name))) {
     change.delta = change.last - change.first;
   }
-  if (change.delta && seconds && with.size() > 1) change.rate = *change.delta / *seconds;
+  // A level (connections established now) has a change but no meaningful rate.
+  if (change.delta && seconds && with.size() > 1 && !IsGaugeCounter(name)) {
+    change.rate = *change.delta / *seconds;
+  }
   return change;
 }
 

@@ -1,5 +1,6 @@
 #include "analyzer/host/host_text_printer.h"
 
+#include <algorithm>
 #include <cstdarg>
 #include <cstdio>
 
@@ -124,6 +125,26 @@ void Unreadables(const HostReport& r, const Painter& p, size_t width, std::strin
     *out += WrapText(u.what + ": " + u.why, "  ", "    ", width);
 }
 
+// Whitespace-separated words, except that a `quoted command` stays one word, so a line
+// the reader may copy is never broken.
+std::vector<std::string_view> Words(std::string_view text) {
+  std::vector<std::string_view> words;
+  std::vector<std::string_view> fields = SplitFields(text);
+  for (size_t i = 0; i < fields.size(); ++i) {
+    std::string_view word = fields[i];
+    size_t ticks = std::count(word.begin(), word.end(), '`');
+    size_t j = i;
+    while (ticks % 2 == 1 && j + 1 < fields.size()) {
+      ++j;
+      ticks += std::count(fields[j].begin(), fields[j].end(), '`');
+    }
+    const char* end = fields[j].data() + fields[j].size();
+    words.push_back(std::string_view(word.data(), static_cast<size_t>(end - word.data())));
+    i = j;
+  }
+  return words;
+}
+
 }  // namespace
 
 std::string WrapText(std::string_view text, std::string_view first_indent,
@@ -131,7 +152,7 @@ std::string WrapText(std::string_view text, std::string_view first_indent,
   std::string out(first_indent);
   size_t column = first_indent.size();
   bool line_empty = true;
-  for (std::string_view word : SplitFields(text)) {
+  for (std::string_view word : Words(text)) {
     if (!line_empty && column + 1 + word.size() > width) {
       out += "\n";
       out += rest_indent;
