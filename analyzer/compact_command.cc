@@ -4,12 +4,14 @@
 #include <csignal>
 #include <cstdio>
 
+#include "analyzer/analyze_summary.h"
+#include "analyzer/chain_options.h"
 #include "analyzer/cli.h"
 #include "analyzer/commands.h"
 #include "analyzer/compress_sink.h"
+#include "analyzer/filter_chain.h"
 #include "analyzer/load_rules.h"
 #include "filters/compactor.h"
-#include "filters/event_count_summary.h"
 
 namespace sockfilter {
 
@@ -33,6 +35,7 @@ constexpr CommandSpec kCompactSpec = {
 
 struct CompactArgs {
   CommonOptions common;
+  ChainArgs chain;  // the filter's own options: same names, same meaning
   std::vector<std::string> inputs;
   std::string compress;
   std::string summary_dir;
@@ -69,19 +72,24 @@ Result<std::optional<Compression>> ParseCompress(const std::string& name) {
   return Status::Error("compact: --compress must be gzip, zstd or none, not '" + name + "'");
 }
 
-// The stages `sockfilter [filter]` runs. Pass-through until the dedupe chain is wired.
-class PassThroughChain : public CompactChain {
+// The stages `sockfilter [filter]` runs (BuildFilterChain), with their accounting.
+class FilterChainStages : public CompactChain {
  public:
-  explicit PassThroughChain(EventSink* out) : out_(out) {}
-  EventSink* head() override { return out_; }
-  uint64_t events_suppressed() const override { return 0; }
+  explicit FilterChainStages(std::unique_ptr<FilterChain> chain) : chain_(std::move(chain)) {}
+  EventSink* head() override { return chain_->head(); }
+  uint64_t events_suppressed() const override { return chain_->stats().events_suppressed; }
+  std::string stats_json() const override { return FormatStatsJson(chain_->stats()); }
 
  private:
-  EventSink* out_;
+  std::unique_ptr<FilterChain> chain_;
 };
 
-Result<std::unique_ptr<CompactChain>> MakeFilterChain(EventSink* out) {
-  return std::unique_ptr<CompactChain>(std::make_unique<PassThroughChain>(out));
+ChainFactory FilterChainFactory(const RuleBook& rules, const FilterOptions& options) {
+  return [&rules, options](EventSink* out) -> Result<std::unique_ptr<CompactChain>> {
+    Result<std::unique_ptr<FilterChain>> chain = BuildFilterChain(rules, options, out);
+    if (!chain.ok()) return chain.status();
+    return std::unique_ptr<CompactChain>(std::make_unique<FilterChainStages>(std::move(*chain)));
+  };
 }
 
 // logfmt value: bare when safe, else quoted with \" and \\ escaped.
@@ -115,6 +123,7 @@ int RunCompactCommand(const Args& args) {
   po::options_description options("Options");
   AddCommonOptions(&options, &raw.common);
   AddCompactOptions(&options, &raw);
+  AddChainArgs(&options, &raw.chain);
   po::positional_options_description positional;
   positional.add("input", -1);
   po::variables_map vm;
@@ -125,6 +134,11 @@ int RunCompactCommand(const Args& args) {
   if (!compress.ok() || raw.inputs.empty()) {
     spdlog::error("{}", compress.ok() ? "compact: no FILE given (see `sockfilter compact --help`)"
                                       : compress.status().message());
+    return kExitUsage;
+  }
+  Status chain_args = ResolveChainArgs(&raw.chain);
+  if (!chain_args.ok()) {
+    spdlog::error("compact: {}", chain_args.message());
     return kExitUsage;
   }
   Result<RuleBook> rules = LoadRulesFor(raw.common);
@@ -145,14 +159,17 @@ int RunCompactCommand(const Args& args) {
   compact.pipeline.limits.max_lines = std::max<uint32_t>(1, raw.max_event_lines);
   compact.pipeline.limits.max_bytes = std::max<uint64_t>(1, raw.max_event_bytes);
   const RuleBook& book = *rules;
-  Compactor compactor(book, compact, MakeFilterChain, [&book](const std::string& path) {
-    return std::unique_ptr<CompactSummary>(std::make_unique<EventCountSummary>(path, book.causes));
-  });
+  Compactor compactor(
+      book, compact, FilterChainFactory(book, raw.chain.filter),
+      [&book](const std::string& /*path*/, TimeMs mtime_ms) {
+        return std::unique_ptr<CompactSummary>(std::make_unique<AnalyzeSummary>(book, mtime_ms));
+      });
   int exit_code = kExitOk;
   for (const std::string& path : raw.inputs) {
     Result<CompactResult> result = compactor.Compact(path);
     if (result.ok()) {
       PrintResult(*result);
+      if (raw.chain.stats) std::fprintf(stderr, "%s\n", result->stats_json.c_str());
     } else {
       spdlog::error("{}", result.status().message());
       exit_code = kExitInputError;

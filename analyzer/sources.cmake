@@ -1,5 +1,6 @@
 target_sources(sockfilter_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/analyze_run.cc
+  ${CMAKE_CURRENT_LIST_DIR}/analyze_summary.cc
   ${CMAKE_CURRENT_LIST_DIR}/burst_seconds.cc
   ${CMAKE_CURRENT_LIST_DIR}/capped_counts.cc
   ${CMAKE_CURRENT_LIST_DIR}/cause_counter.cc
@@ -43,6 +44,7 @@ target_sources(sockfilter_core PRIVATE
 # Front end: option parsing (Boost.Program_options), diagnostics, the subcommands.
 target_sources(sockfilter PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/analyze_command.cc
+  ${CMAKE_CURRENT_LIST_DIR}/chain_options.cc
   ${CMAKE_CURRENT_LIST_DIR}/cli.cc
   ${CMAKE_CURRENT_LIST_DIR}/compact_command.cc
   ${CMAKE_CURRENT_LIST_DIR}/diagnostics.cc

@@ -6,7 +6,7 @@
 // it:
 //
 //   ChainFactory chain = [&](EventSink* out) { return MakeFilterChain(options, rules, out); };
-//   SummaryFactory summary = [&](const std::string& path) { return MakeSummary(path); };
+//   SummaryFactory summary = [&](const std::string& path, TimeMs mtime) { return ...; };
 //   Compactor compactor(rules, options, chain, summary);
 //
 // Lifetimes: a chain forwards to the `out` sink it was built with, which outlives it.
@@ -26,8 +26,9 @@ namespace sockfilter {
 class CompactChain {
  public:
   virtual ~CompactChain() = default;
-  virtual EventSink* head() = 0;                   // where the assembler's events go
-  virtual uint64_t events_suppressed() const = 0;  // read after Finish()
+  virtual EventSink* head() = 0;                         // where the assembler's events go
+  virtual uint64_t events_suppressed() const = 0;        // read after Finish()
+  virtual std::string stats_json() const { return ""; }  // the counts, one JSON object
 };
 
 // Builds one file's summary from all its events, before filtering.
@@ -38,7 +39,9 @@ class CompactSummary : public EventSink {
 };
 
 using ChainFactory = std::function<Result<std::unique_ptr<CompactChain>>(EventSink* out)>;
-// `path` is the file being compacted, for the summary's own fields.
-using SummaryFactory = std::function<std::unique_ptr<CompactSummary>(const std::string& path)>;
+// `path` is the file being compacted, `mtime_ms` its modification time (the year of
+// timestamps that carry none).
+using SummaryFactory =
+    std::function<std::unique_ptr<CompactSummary>(const std::string& path, TimeMs mtime_ms)>;
 
 }  // namespace sockfilter

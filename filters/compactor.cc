@@ -190,7 +190,8 @@ Status Compactor::Filter(CompactInput* in, int out_fd, CompactResult* result,
   Result<std::unique_ptr<CompactChain>> chain = chain_(&out);
   if (!chain.ok()) return chain.status();
   std::unique_ptr<CompactSummary> summary;
-  if (options_.summary && !options_.dry_run && summary_) summary = summary_(path);
+  if (options_.summary && !options_.dry_run && summary_)
+    summary = summary_(path, TimeMs{in->st.st_mtim.tv_sec} * 1000);
   TeeSink tee(summary.get(), (*chain)->head());
   PipelineReport report;
   RunSource(in->source.get(), rules_, options_.pipeline, &tee, &report);
@@ -203,6 +204,7 @@ Status Compactor::Filter(CompactInput* in, int out_fd, CompactResult* result,
     return Unchanged(path, "changed while being compacted (still written to?)");
   result->bytes_after = out.bytes_out();
   result->events_suppressed = (*chain)->events_suppressed();
+  result->stats_json = (*chain)->stats_json();
   if (summary) {
     Result<std::string> json = summary->Json();
     if (!json.ok()) return Unchanged(path, "summary: " + json.status().message());

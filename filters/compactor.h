@@ -43,6 +43,7 @@ struct CompactResult {
   uint64_t bytes_before = 0;  // on disk
   uint64_t bytes_after = 0;   // on disk (what would be written, with dry_run)
   uint64_t events_suppressed = 0;
+  std::string stats_json;  // the chain's counts (what `sockfilter --stats` prints)
   bool dry_run = false;
 };
 

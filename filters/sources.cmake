@@ -2,7 +2,6 @@
 target_sources(sockfilter_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/compactor.cc
   ${CMAKE_CURRENT_LIST_DIR}/dedupe_filter.cc
-  ${CMAKE_CURRENT_LIST_DIR}/event_count_summary.cc
   ${CMAKE_CURRENT_LIST_DIR}/header_scanner.cc
   ${CMAKE_CURRENT_LIST_DIR}/marker.cc
   ${CMAKE_CURRENT_LIST_DIR}/peer_counter.cc
