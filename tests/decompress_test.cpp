@@ -43,10 +43,10 @@ std::string LogText(int seed, size_t lines) {
   std::string text;
   std::string noise = test::RandomBytes(static_cast<uint64_t>(seed), lines * 2);
   for (size_t i = 0; i < lines; ++i) {
-    text += "2024-03-11 03:13:" + std::to_string(10 + i % 50) + " ERROR [worker-" +
-            std::to_string(static_cast<unsigned char>(noise[2 * i]) % 16) + "] read from 10.0.3." +
-            std::to_string(static_cast<unsigned char>(noise[2 * i + 1])) +
-            ": Connection reset by peer (request " + std::to_string(i * 7919 % 100003) + ")\n";
+    text += "2024-03-11 03:13:" + std::to_string(10 + i % 50) + " INFO [worker-" +
+            std::to_string(static_cast<unsigned char>(noise[2 * i]) % 16) + "] served 10.0.3." +
+            std::to_string(static_cast<unsigned char>(noise[2 * i + 1])) + ": GET /api/items/" +
+            std::to_string(i * 7919 % 100003) + " 200\n";
   }
   return text;
 }
