@@ -1,27 +1,74 @@
 #include "analyzer/classify_stage.h"
 
+#include <cstring>
 #include <utility>
 
+#include "analyzer/timestamp.h"
+
 namespace sockfilter {
+
+namespace {
+
+bool IsText(EventKind kind) {
+  return kind == EventKind::kRecord || kind == EventKind::kContinued || kind == EventKind::kPiece;
+}
+
+// One line and nothing after it (a JSON record never has continuation lines).
+bool IsSingleLine(const Event& event, std::string_view first) {
+  size_t rest = event.raw.size() - first.size();
+  return rest <= 2 && event.kind == EventKind::kRecord;
+}
+
+}  // namespace
 
 ClassifyStage::ClassifyStage(std::shared_ptr<const Classifier> classifier, EventSink* next)
     : classifier_(std::move(classifier)), next_(next) {}
 
+void ClassifyStage::set_default_year(int year) {
+  default_year_ = year;
+  json_.set_default_year(year);
+}
+
 void ClassifyStage::OnEvent(const Event& event) {
-  bool text = event.kind == EventKind::kRecord || event.kind == EventKind::kContinued ||
-              event.kind == EventKind::kPiece;
-  if (!text || classifier_ == nullptr) {
+  if (!IsText(event.kind)) {
     next_->OnEvent(event);
     return;
   }
   Event tagged = event;
-  Classification found = classifier_->Classify(event.raw, &scratch_);
-  tagged.tags.cause = found.cause;
-  tagged.tags.causes = found.causes;
-  tagged.tags.peer = found.peer;
-  tagged.tags.errno_text = found.errno_text;
-  tagged.tags.endpoint = found.endpoint;
+  std::string_view first = event.first_line_text();
+  bool json =
+      LooksLikeJsonObject(first) && IsSingleLine(event, first) && TagJson(first, &tagged.tags);
+  if (!json) {
+    tagged.tags.time = ParseLineTimestamp(first, default_year_);
+    TagText(event.raw, &tagged.tags);
+  }
   next_->OnEvent(tagged);
+}
+
+bool ClassifyStage::TagJson(std::string_view line, EventTags* tags) {
+  bool escapes = std::memchr(line.data(), '\\', line.size()) != nullptr;
+  if (!escapes && (classifier_ == nullptr || !classifier_->MayMatch(line, &scratch_))) {
+    // Nothing to find: keep the parse for the lines that need it, time the line cheaply.
+    if (line.empty() || line.back() != '}') return false;
+    tags->json = true;
+    tags->time = ParseLineTimestamp(line, default_year_);
+    return true;
+  }
+  if (!json_.Extract(line, &fields_)) return false;
+  tags->json = true;
+  tags->time = fields_.time;
+  TagText(fields_.text, tags);
+  return true;
+}
+
+void ClassifyStage::TagText(std::string_view text, EventTags* tags) {
+  if (classifier_ == nullptr) return;
+  Classification found = classifier_->Classify(text, &scratch_);
+  tags->cause = found.cause;
+  tags->causes = found.causes;
+  tags->peer = found.peer;
+  tags->errno_text = found.errno_text;
+  tags->endpoint = found.endpoint;
 }
 
 }  // namespace sockfilter

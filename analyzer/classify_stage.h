@@ -1,19 +1,31 @@
 // ClassifyStage: the pipeline stage that tags each event with what the rules find in it
-// (primary cause, every cause, peer, errno, endpoint) and passes it on unchanged.
+// (primary cause, every cause, peer, errno, endpoint) and its own timestamp, and passes it
+// on unchanged.
 //
 //   source -> lines -> events -> [classify] -> filters -> output
 //
 // Classification never changes an event's bytes; it only fills Event::tags. Blank lines,
-// `tail -f` headers and markers are passed on untagged. The tags' views point into the
-// event's bytes, so they share the event's lifetime (valid during OnEvent only).
+// `tail -f` headers and markers are passed on untagged.
+//
+// JSON lines (one object per line: logback/logstash encoders, zap, slog, pino, bunyan,
+// Docker's json-file) are matched on their message, error and stack fields, unescaped
+// (JsonFieldExtractor), and timed by their time field. Parsing JSON costs more than the
+// prefilter, so a JSON line is parsed only when the prefilter finds a candidate in its raw
+// bytes or when it holds escapes (a stack trace's `\n`, `\"`) that could hide one. A line
+// that does not parse is matched as plain text.
+//
+// Lifetime: the tags' views point into the event's bytes or into the stage's JSON buffer;
+// both are valid during the next stage's OnEvent call only.
 //
 //   ClassifyStage classify(rules.classifier, &output);
+//   classify.set_default_year(YearOf(mtime));   // per input, for syslog-style times
 //   RunPipeline(inputs, rules, options, &classify);
 #pragma once
 
 #include <memory>
 
 #include "analyzer/event_sink.h"
+#include "analyzer/json_fields.h"
 #include "rules/classifier.h"
 
 namespace sockfilter {
@@ -23,6 +35,9 @@ class ClassifyStage : public EventSink {
   // REQUIRES: `next` outlives the stage.
   ClassifyStage(std::shared_ptr<const Classifier> classifier, EventSink* next);
 
+  // The year for timestamps written without one (RFC 3164 syslog); default 1970.
+  void set_default_year(int year);
+
   void BeginInput(const InputInfo& input) override { next_->BeginInput(input); }
   void OnEvent(const Event& event) override;
   void EndInput(const InputInfo& input) override { next_->EndInput(input); }
@@ -31,9 +46,16 @@ class ClassifyStage : public EventSink {
   bool ok() const override { return next_->ok(); }
 
  private:
+  // Fills the tags of a one-line JSON event; false when the line is not JSON after all.
+  bool TagJson(std::string_view line, EventTags* tags);
+  void TagText(std::string_view text, EventTags* tags);
+
   std::shared_ptr<const Classifier> classifier_;
   EventSink* next_;
   Classifier::Scratch scratch_;
+  JsonFieldExtractor json_;
+  JsonFields fields_;
+  int default_year_ = 1970;
 };
 
 }  // namespace sockfilter

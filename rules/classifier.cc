@@ -72,6 +72,8 @@ Status Classifier::AddRule(const ClassifyRuleSpec& spec, const std::vector<std::
   info.root_first = spec.root_first;
   info.description = spec.description;
   info.pattern = spec.pattern;
+  info.examples = spec.examples;
+  info.counter_examples = spec.counter_examples;
   if (spec.kind == ClassifyRuleSpec::Kind::kCause) {
     auto it = std::find(causes.begin(), causes.end(), spec.cause);
     if (it == causes.end())
@@ -160,6 +162,11 @@ void Classifier::CollectHits(std::string_view text, Scratch* scratch) const {
     std::sort(scratch->hits.begin(), scratch->hits.end(),
               [](const Scratch::Hit& a, const Scratch::Hit& b) { return a.begin < b.begin; });
   }
+}
+
+bool Classifier::MayMatch(std::string_view text, Scratch* scratch) const {
+  CollectHits(text, scratch);
+  return !scratch->hits.empty();
 }
 
 Classification Classifier::Classify(std::string_view text, Scratch* scratch) const {

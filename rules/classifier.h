@@ -90,7 +90,9 @@ class Classifier {
     bool root_first = false;
     std::string description;
     std::string pattern;
-    std::vector<std::string> atoms;
+    std::vector<std::string> examples;
+    std::vector<std::string> counter_examples;
+    std::vector<std::string> atoms;  // the prefilter's literals (lower case)
   };
 
   // Compiles the rules; the error names the file, the rule id and the problem (bad pattern
@@ -101,6 +103,10 @@ class Classifier {
   ~Classifier();
 
   Classification Classify(std::string_view text, Scratch* scratch) const;
+
+  // True when the prefilter finds a literal of some rule in `text`: only then can
+  // Classify() find a cause. Cheap; allocates nothing once `scratch` is warm.
+  bool MayMatch(std::string_view text, Scratch* scratch) const;
 
   // The rules whose pattern matches one line of text (through the prefilter), in order.
   std::vector<int> MatchingRules(std::string_view line) const;

@@ -1,0 +1,235 @@
+// Classification of real-looking log text, every cause and ecosystem: what is a socket
+// error (and which), what is not, which cause is primary, what is captured.
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tests/test_util.h"
+
+namespace sockfilter {
+namespace {
+
+struct Found {
+  std::string cause;  // "" when none
+  std::vector<std::string> all;
+  std::string peer, errno_text, endpoint;
+};
+
+Found Classify(const std::string& text) {
+  const RuleBook& rules = test::DefaultRules();
+  Classifier::Scratch scratch;
+  Classification c = rules.classifier->Classify(text, &scratch);
+  Found found;
+  if (c.cause >= 0) found.cause = rules.causes[c.cause].id;
+  for (size_t i = 0; i < rules.causes.size(); ++i)
+    if (c.causes & (1u << i)) found.all.push_back(rules.causes[i].id);
+  found.peer = std::string(c.peer);
+  found.errno_text = std::string(c.errno_text);
+  found.endpoint = std::string(c.endpoint);
+  return found;
+}
+
+TEST_CASE("socket errors of every cause and ecosystem are classified") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      // the seed's three
+      {"conn_reset", "2024-03-11 03:13:29,842 ERROR [app] recv failed: Connection reset by peer"},
+      {"bad_fd", "2024-03-11 03:13:29 sshd[812]: error: select: Bad file descriptor"},
+      {"not_connected",
+       "Mar 11 03:13:29 web-01 ftpd[77]: getpeername (ftpd): Transport endpoint is not connected"},
+      // JVM, Tomcat, Netty, Jetty
+      {"conn_reset", "java.net.SocketException: Connection reset"},
+      {"conn_reset",
+       "io.netty.channel.unix.Errors$NativeIoException: readAddress(..) failed: Connection reset "
+       "by peer"},
+      {"broken_pipe",
+       "org.apache.catalina.connector.ClientAbortException: java.io.IOException: Broken pipe"},
+      {"broken_pipe", "org.apache.catalina.connector.ClientAbortException"},
+      {"timeout", "java.net.SocketTimeoutException: Read timed out"},
+      {"timeout", "java.util.concurrent.TimeoutException: Idle timeout expired: 30000/30000 ms"},
+      {"conn_refused", "java.net.ConnectException: Connection refused (Connection refused)"},
+      {"conn_aborted",
+       "java.net.SocketException: Software caused connection abort: socket write error"},
+      {"too_many_files", "java.io.IOException: Too many open files"},
+      {"not_connected", "java.net.SocketException: Socket is not connected"},
+      {"addr_in_use", "java.net.BindException: Address already in use"},
+      {"host_unreachable", "java.net.NoRouteToHostException: No route to host (Host unreachable)"},
+      {"tls_eof", "javax.net.ssl.SSLHandshakeException: Remote host terminated the handshake"},
+      // Python
+      {"conn_reset", "ConnectionResetError: [Errno 104] Connection reset by peer"},
+      {"broken_pipe", "BrokenPipeError: [Errno 32] Broken pipe"},
+      {"bad_fd", "OSError: [Errno 9] Bad file descriptor"},
+      {"conn_refused", "ConnectionRefusedError: [Errno 111] Connection refused"},
+      {"timeout", "TimeoutError: timed out"},
+      {"conn_aborted", "ConnectionAbortedError: [Errno 103] Software caused connection abort"},
+      {"tls_eof", "ssl.SSLEOFError: EOF occurred in violation of protocol (_ssl.c:2423)"},
+      // Go
+      {"conn_reset", "read tcp 10.0.1.4:41734->10.0.2.9:8080: read: connection reset by peer"},
+      {"broken_pipe", "write tcp 10.0.1.4:8080->203.0.113.9:51234: write: broken pipe"},
+      {"timeout", "dial tcp 10.0.2.9:8080: i/o timeout"},
+      {"too_many_files",
+       "http: Accept error: accept tcp [::]:8080: accept4: too many open files; retrying in 5ms"},
+      {"tls_eof", "http: TLS handshake error from 203.0.113.50:61022: EOF"},
+      // Node.js
+      {"conn_reset", "Error: read ECONNRESET"},
+      {"conn_reset", "Error: socket hang up"},
+      {"broken_pipe", "Error: write EPIPE"},
+      {"conn_refused", "Error: connect ECONNREFUSED 10.0.4.2:5432"},
+      {"timeout", "Error: connect ETIMEDOUT 10.0.4.2:443"},
+      {"addr_in_use", "Error: listen EADDRINUSE: address already in use :::3000"},
+      // nginx
+      {"conn_reset",
+       "2024/03/11 03:13:29 [error] 31#31: *4711 recv() failed (104: Connection reset by peer) "
+       "while reading response header from upstream, client: 203.0.113.9"},
+      {"timeout",
+       "2024/03/11 03:13:29 [error] 31#31: *77 upstream timed out (110: Connection timed out) "
+       "while reading response header from upstream"},
+      {"upstream_closed",
+       "2024/03/11 03:13:29 [error] 31#31: *55 upstream prematurely closed connection while "
+       "reading response header from upstream"},
+      {"too_many_files",
+       "2024/03/11 03:13:29 [crit] 31#31: accept4() failed (24: Too many open files)"},
+      // HAProxy
+      {"conn_refused",
+       "haproxy[7]: 10.0.0.9:51234 [11/Mar/2024:03:13:29.842] fe be/app1 0/0/-1/-1/0 503 212 - - "
+       "SC-- 1/1/0/0/3 0/0 \"GET / HTTP/1.1\""},
+      {"too_many_files",
+       "haproxy[7]: Proxy api reached process FD limit (maxsock=4096). Please check 'ulimit-n' and "
+       "restart."},
+      // PostgreSQL, MySQL, Redis
+      {"conn_refused",
+       "org.postgresql.util.PSQLException: Connection to db-primary:5432 refused. Check that the "
+       "hostname and port are correct."},
+      {"conn_reset",
+       "2024-03-11 03:13:29.842 UTC [812] LOG:  could not receive data from client: Connection "
+       "reset by peer"},
+      {"upstream_closed",
+       "2024-03-11 03:13:29.842 UTC [812] LOG:  unexpected EOF on client connection with an open "
+       "transaction"},
+      {"conn_refused", "ERROR 2003 (HY000): Can't connect to MySQL server on 'mysql-0:3306' (111)"},
+      {"upstream_closed", "(2013, 'Lost connection to MySQL server during query')"},
+      {"conn_refused", "Could not connect to Redis at 127.0.0.1:6379: Connection refused"},
+      {"upstream_closed", "redis.exceptions.ConnectionError: Connection closed by server."},
+      // kernel, netstat -s, nstat
+      {"listen_overflow", "    1834 times the listen queue of a socket overflowed"},
+      {"listen_overflow", "    1834 SYNs to LISTEN sockets dropped"},
+      {"listen_overflow", "TcpExtListenOverflows           1834               0.0"},
+      {"listen_overflow",
+       "Mar 11 03:13:29 lb-01 kernel: [412345.678901] TCP: request_sock_TCP: Possible SYN flooding "
+       "on port 443. Sending cookies.  Check SNMP counters."},
+      // Windows
+      {"conn_reset",
+       "System.Net.Sockets.SocketException (10054): An existing connection was forcibly closed by "
+       "the remote host."},
+      {"conn_aborted",
+       "java.io.IOException: An established connection was aborted by the software in your host "
+       "machine"},
+      {"conn_refused",
+       "No connection could be made because the target machine actively refused it. 10.0.0.4:5432"},
+  };
+  for (const auto& [cause, line] : cases) {
+    INFO(line);
+    CHECK(Classify(line).cause == cause);
+  }
+}
+
+TEST_CASE("ordinary lines that merely contain the words are not classified") {
+  const std::vector<std::string> lines = {
+      "203.0.113.9 - - [11/Mar/2024:03:13:29 +0000] \"POST /account/reset-password HTTP/1.1\" 302 "
+      "0 \"-\" \"curl/8.5.0\"",
+      "203.0.113.9 - - [11/Mar/2024:03:13:29 +0000] \"GET /blog/fixing-broken-pipe-errors "
+      "HTTP/1.1\" 200 512",
+      "2024-03-11 03:13:29,842 INFO [tasks] Pipe alpha drained (12 items)",
+      "2024-03-11 03:13:29,842 INFO [io] reading /var/run/app/pipe/input.fifo",
+      "2024-03-11 03:13:29,842 INFO [db] connection established to db-primary:5432",
+      "2024-03-11 03:13:29,842 INFO [auth] User Reset logged in from 203.0.113.9",
+      "2024-03-11 03:13:29,842 INFO [auth] Password reset link sent to user 4711",
+      "Circuit breaker 'ledger' transitioned from HALF_OPEN to CLOSED; failure counters reset",
+      "Retry policy for 'ledger': retryOn=[java.net.SocketTimeoutException, "
+      "java.net.ConnectException]",
+      "Established session 0x18e2a3b4c5d6e7f with negotiated timeout 30000 for client "
+      "/10.0.0.4:52814",
+      "Mar 11 03:13:29 web-01 ftpd[77]: User unknown timed out after 900 seconds",
+      "[2024-03-11 03:13:29 +0000] [812] [CRITICAL] WORKER TIMEOUT (pid:4242)",
+      "caller=limits.go:42 msg=\"config reloaded\" dial_timeout=5s read_timeout=30s",
+      "{\"level\":\"info\",\"msg\":\"feature flag "
+      "updated\",\"flag\":\"retry_on_connection_reset\"}",
+      "Authentication refused: bad ownership or modes for directory /home/git",
+      "Request refused by rate limiter: tenant=12 limit=50/s",
+      "    0 times the listen queue of a socket overflowed",
+      "2024/03/11 03:13:29 [info] 31#31: *57 client 203.0.113.9 closed keepalive connection",
+  };
+  for (const std::string& line : lines) {
+    INFO(line);
+    Found found = Classify(line);
+    CHECK(found.cause.empty());
+    CHECK(found.all.empty());
+  }
+}
+
+TEST_CASE("the innermost Java exception is the primary cause, the others are kept") {
+  std::string trace =
+      "2024-03-11 03:13:29.842 ERROR 2249 --- [exec-2] c.a.o.OrderClient : call failed\n"
+      "java.net.SocketTimeoutException: Read timed out\n"
+      "\tat java.net.SocketInputStream.socketRead0(Native Method)\n"
+      "Caused by: java.net.SocketException: Connection reset\n"
+      "\tat java.net.SocketInputStream.read(SocketInputStream.java:210)\n";
+  Found found = Classify(trace);
+  CHECK(found.cause == "conn_reset");
+  CHECK(found.all == std::vector<std::string>{"conn_reset", "timeout"});
+}
+
+TEST_CASE("the innermost errno text of a wrapped message is the primary cause") {
+  CHECK(Classify("org.apache.catalina.connector.ClientAbortException: java.io.IOException: "
+                 "Connection reset by peer")
+            .cause == "conn_reset");
+  CHECK(Classify("http: TLS handshake error from 203.0.113.5:4431: read tcp 10.0.0.5:443->"
+                 "203.0.113.5:4431: read: connection reset by peer")
+            .cause == "conn_reset");
+}
+
+TEST_CASE("in a chained Python traceback the first exception printed is the root") {
+  std::string trace =
+      "2024-03-11 03:13:29,842 ERROR [app.client] Error while calling rates\n"
+      "Traceback (most recent call last):\n"
+      "  File \"/usr/lib/python3.11/socket.py\", line 706, in readinto\n"
+      "ConnectionResetError: [Errno 104] Connection reset by peer\n"
+      "\n"
+      "During handling of the above exception, another exception occurred:\n"
+      "\n"
+      "Traceback (most recent call last):\n"
+      "  File \"/srv/app/client.py\", line 42, in fetch\n"
+      "TimeoutError: timed out\n";
+  Found found = Classify(trace);
+  CHECK(found.cause == "conn_reset");
+  CHECK(found.all == std::vector<std::string>{"conn_reset", "timeout"});
+}
+
+TEST_CASE("rules capture the peer, the errno and the upstream") {
+  Found nginx = Classify(
+      "*4711 connect() failed (111: Connection refused) while connecting to upstream, client: "
+      "203.0.113.9, server: api.example.com, request: \"GET / HTTP/1.1\", upstream: "
+      "\"http://10.0.0.4:8080/\", host: \"api.example.com\"");
+  CHECK(nginx.cause == "conn_refused");
+  CHECK(nginx.peer == "203.0.113.9");
+  CHECK(nginx.errno_text == "111");
+  CHECK(nginx.endpoint == "http://10.0.0.4:8080/");
+  Found go = Classify("read tcp 10.0.1.4:41734->10.0.2.9:8080: read: connection reset by peer");
+  CHECK(go.peer == "10.0.2.9:8080");
+  Found python = Classify("OSError: [Errno 9] Bad file descriptor");
+  CHECK(python.errno_text == "9");
+  Found kernel =
+      Classify("TCP: request_sock_TCP: Possible SYN flooding on port 8443. Dropping request.");
+  CHECK(kernel.endpoint == "8443");
+}
+
+TEST_CASE("case and position in a long event do not hide a socket error") {
+  std::string filler(5000, 'x');
+  CHECK(Classify(filler + "\nCONNECTION RESET BY PEER\n" + filler).cause == "conn_reset");
+  CHECK(Classify("broken pipe").cause == "broken_pipe");  // the whole text is the literal
+  CHECK(Classify("\r\nToo many open files\r\n").cause == "too_many_files");
+}
+
+}  // namespace
+}  // namespace sockfilter

@@ -1,0 +1,147 @@
+// The rule data (rules/*.toml) and its loader: every rule's own evidence holds, and a bad
+// rule file is refused with a message that names the file, the rule and the problem.
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "rules/rule_files.h"
+#include "rules/rule_loader.h"
+#include "tests/test_util.h"
+
+namespace sockfilter {
+namespace {
+
+const Classifier& Rules() { return *test::DefaultRules().classifier; }
+
+std::string CauseOf(int rule) {
+  int cause = Rules().rule(rule).cause;
+  return cause < 0 ? "(chain)" : test::DefaultRules().causes[cause].id;
+}
+
+// The built-in files plus one more, as `--rules DIR` would add it.
+Result<RuleBook> LoadWith(const std::string& name, const std::string& text) {
+  std::vector<RuleFile> files = EmbeddedRuleFiles();
+  files.push_back({name, text});
+  return LoadRuleBook(files);
+}
+
+std::string ErrorOf(const std::string& text) {
+  Result<RuleBook> book = LoadWith("user/extra.toml", text);
+  return book.ok() ? std::string("(loaded)") : book.status().message();
+}
+
+TEST_CASE("the thirteen causes of the taxonomy are declared, each with a description") {
+  const std::vector<std::string> ids = {
+      "conn_reset",  "broken_pipe",  "bad_fd",         "not_connected",   "conn_refused",
+      "timeout",     "conn_aborted", "too_many_files", "listen_overflow", "host_unreachable",
+      "addr_in_use", "tls_eof",      "upstream_closed"};
+  const std::vector<CauseInfo>& causes = test::DefaultRules().causes;
+  REQUIRE(causes.size() == ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    CHECK(causes[i].id == ids[i]);
+    CHECK_FALSE(causes[i].description.empty());
+  }
+}
+
+TEST_CASE("every example matches its own rule and no rule of another cause") {
+  size_t examples = 0;
+  for (size_t r = 0; r < Rules().rule_count(); ++r) {
+    const Classifier::RuleInfo& rule = Rules().rule(static_cast<int>(r));
+    CHECK_FALSE(rule.examples.empty());
+    for (const std::string& example : rule.examples) {
+      INFO(rule.id << ": " << example);
+      std::vector<int> matched = Rules().MatchingRules(example);
+      CHECK(std::find(matched.begin(), matched.end(), static_cast<int>(r)) != matched.end());
+      for (int other : matched) {
+        if (Rules().rule(other).cause < 0 || rule.cause < 0) continue;
+        INFO("also matched by " << Rules().rule(other).id);
+        CHECK(CauseOf(other) == CauseOf(static_cast<int>(r)));
+      }
+      ++examples;
+    }
+  }
+  CHECK(examples > 150);
+}
+
+TEST_CASE("counter-examples match no rule of any cause") {
+  for (size_t r = 0; r < Rules().rule_count(); ++r) {
+    const Classifier::RuleInfo& rule = Rules().rule(static_cast<int>(r));
+    for (const std::string& counter : rule.counter_examples) {
+      INFO(rule.id << ": " << counter);
+      Classifier::Scratch scratch;
+      Classification found = Rules().Classify(counter, &scratch);
+      bool same_cause_elsewhere = found.cause >= 0 && found.cause == rule.cause;
+      // A counter-example may show another cause (that is what it is), never its rule's.
+      CHECK_FALSE(same_cause_elsewhere);
+    }
+  }
+}
+
+TEST_CASE("every rule has a prefilter literal long enough to sample sparsely") {
+  for (size_t r = 0; r < Rules().rule_count(); ++r) {
+    INFO(Rules().rule(static_cast<int>(r)).id);
+    CHECK_FALSE(Rules().rule(static_cast<int>(r)).atoms.empty());
+  }
+  CHECK(Rules().sieve().stride() >= 5);  // shortest literal >= 8 bytes
+}
+
+TEST_CASE("a TOML syntax error is refused with its file, line and column") {
+  std::string error = ErrorOf("[[rule]]\nid = \"x\"\ncause = conn_reset\n");
+  CHECK(error.rfind("user/extra.toml:3:", 0) == 0);
+}
+
+TEST_CASE("a bad pattern is refused with RE2's error and its argument") {
+  std::string error = ErrorOf(
+      "[[rule]]\nid = \"user.bad\"\ncause = \"conn_reset\"\npattern = '''reset by (peer'''\n");
+  CHECK(error.find("user/extra.toml: rule user.bad: bad pattern: missing )") != std::string::npos);
+  CHECK(error.find("`reset by (peer`") != std::string::npos);
+}
+
+TEST_CASE("an unknown cause is refused") {
+  std::string error = ErrorOf(
+      "[[rule]]\nid = \"user.x\"\ncause = \"conn_rest\"\npattern = '''Connection rest'''\n");
+  CHECK(error == "user/extra.toml: rule user.x: unknown cause `conn_rest`");
+}
+
+TEST_CASE("an example that does not match and a counter-example that does are refused") {
+  std::string head =
+      "[[rule]]\nid = \"user.x\"\ncause = \"conn_reset\"\n"
+      "pattern = '''upstream reset the stream'''\n";
+  CHECK(ErrorOf(head + "examples = [\"stream reset\"]\n") ==
+        "user/extra.toml: rule user.x: example does not match: \"stream reset\"");
+  CHECK(
+      ErrorOf(head + "counter_examples = [\"h2: upstream reset the stream 3\"]\n") ==
+      "user/extra.toml: rule user.x: counter-example matches: \"h2: upstream reset the stream 3\"");
+}
+
+TEST_CASE("the same rule id twice in one file is refused") {
+  std::string rule =
+      "[[rule]]\nid = \"user.x\"\ncause = \"timeout\"\npattern = '''deadline hit'''\n";
+  std::string error = ErrorOf(rule + rule);
+  CHECK(error.rfind("user/extra.toml:5:1: duplicate rule id user.x", 0) == 0);
+}
+
+TEST_CASE("a misspelt key and a pattern without a literal are refused") {
+  CHECK(ErrorOf("[[rule]]\nid = \"user.x\"\ncause = \"timeout\"\npattern = '''timed out'''\n"
+                "counter_example = [\"x\"]\n")
+            .find("user/extra.toml:5:19: unknown key `counter_example`") != std::string::npos);
+  CHECK(ErrorOf("[[rule]]\nid = \"user.x\"\ncause = \"timeout\"\npattern = '''\\d+ms'''\n")
+            .find("rule user.x: pattern has no literal text") != std::string::npos);
+}
+
+TEST_CASE("a later file overrides a built-in rule by id") {
+  Result<RuleBook> book = LoadWith("user/override.toml",
+                                   "[[rule]]\nid = \"errno.broken_pipe\"\ncause = \"conn_reset\"\n"
+                                   "pattern = '''(?i)\\bbroken pipe\\b'''\n");
+  REQUIRE(book.ok());
+  Classifier::Scratch scratch;
+  Classification found = book->classifier->Classify("write: Broken pipe", &scratch);
+  REQUIRE(found.cause >= 0);
+  CHECK(book->causes[found.cause].id == "conn_reset");
+  CHECK(book->classifier->rule(found.rule).source == "user/override.toml");
+  CHECK(book->classifier->rule_count() == test::DefaultRules().classifier->rule_count());
+}
+
+}  // namespace
+}  // namespace sockfilter
