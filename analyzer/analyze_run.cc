@@ -67,6 +67,7 @@ void AnalyzeOne(const InputFile& file, const RuleBook& rules, const AnalyzeOptio
       rules.causes, [&signer](const Event& e) { return signer.Sign(e.raw, e.tags.json); }, summary,
       sink_options);
   ClassifyStage classify(rules.classifier, &sink);
+  classify.set_default_year(sink_options.default_year);
   PipelineReport report;
   RunInput(file.path, rules, options.pipeline, &classify, &report);
   classify.Finish();

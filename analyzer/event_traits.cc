@@ -31,7 +31,8 @@ constexpr std::string_view kHttpResponseWords[] = {"ClientAbortException",
                                                    "EofException",
                                                    "wsgi",
                                                    "response body",
-                                                   "writing response"};
+                                                   "writing response",
+                                                   "response to "};
 
 std::string_view StripDigitsSuffix(std::string_view s) {
   // "nio-8080-exec-12" -> "nio-8080-exec", "ForkPoolWorker-6" -> "ForkPoolWorker"

@@ -90,10 +90,11 @@ uint64_t QuietGaps::total_gaps() const {
 QuietGaps::Cluster QuietGaps::FindCluster(int64_t min_gap_ms) const {
   Cluster best;
   std::vector<std::pair<int, uint64_t>> bins;
+  // Short gaps are never the cluster, but they count in the total: a peer that resets
+  // again seconds after its last reset (a flood, retries) was not idle.
   for (const auto& [bin, count] : bins_) {
-    if (BinLow(bin) < min_gap_ms) continue;
-    bins.emplace_back(bin, count);
     best.total += count;
+    if (BinLow(bin) >= min_gap_ms) bins.emplace_back(bin, count);
   }
   // Two pointers over the sorted bins: the window [i, j] whose span stays narrow.
   uint64_t in_window = 0;

@@ -51,8 +51,8 @@ class QuietGaps {
   void Observe(std::string_view peer, TimeMs time, bool reset);
   void Merge(const QuietGaps& other);
 
-  // Gaps shorter than `min_gap_ms` (a peer's resets in quick succession) are left out:
-  // they say nothing about an idle timeout.
+  // The cluster lies at or above `min_gap_ms`; shorter gaps (a peer's resets in quick
+  // succession) still count in `total`, since they show the peer was not idle.
   Cluster FindCluster(int64_t min_gap_ms = 5000) const;
   uint64_t total_gaps() const;
   uint64_t untracked() const { return untracked_; }

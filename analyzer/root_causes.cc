@@ -166,15 +166,26 @@ bool InferClientAbort(const Summary& s, RootCause* out) {
   for (const std::string& id : kResetCauses)
     if (const CauseStats* c = Find(s, id)) n += c->http_response;
   uint64_t clients = s.client_abort_peers.Count();
-  if (n == 0 || clients < L::kMinAbortClients) return false;
+  // Servlet containers log ClientAbortException without the client's address: many such
+  // events with no client named at all still point here, with less confidence.
+  bool unnamed = clients == 0 && n >= L::kMinUnnamedAborts;
+  if (n == 0 || (clients < L::kMinAbortClients && !unnamed)) return false;
   out->id = "client_abort";
-  out->confidence = std::min(0.95, 0.5 + 0.1 * std::log2(static_cast<double>(clients)));
   out->events = n;
   out->causes = {"broken_pipe", "conn_reset"};
-  out->evidence.push_back(fmt::format(
-      "{} broken pipes or resets happened while writing an HTTP response, to {}{} distinct "
-      "clients",
-      n, clients, s.client_abort_peers.exact() ? "" : " (estimated)"));
+  if (unnamed) {
+    out->confidence = 0.5;
+    out->evidence.push_back(fmt::format(
+        "{} broken pipes or resets happened while writing an HTTP response (the log does "
+        "not name the clients)",
+        n));
+  } else {
+    out->confidence = std::min(0.95, 0.5 + 0.1 * std::log2(static_cast<double>(clients)));
+    out->evidence.push_back(fmt::format(
+        "{} broken pipes or resets happened while writing an HTTP response, to {}{} distinct "
+        "clients",
+        n, clients, s.client_abort_peers.exact() ? "" : " (estimated)"));
+  }
   out->advice =
       "Clients went away (closed the page, pressed stop, timed out) while the response was "
       "being written. Usually harmless to the server, but each one logs a stack trace: catch "

@@ -50,7 +50,8 @@ struct InferenceLimits {
   static constexpr uint64_t kMinBurstSeconds = 2;
   static constexpr uint64_t kMinBurstResets = 10;
   static constexpr int64_t kFdNearBurstSeconds = 60;
-  static constexpr uint64_t kMinAbortClients = 3;  // distinct clients for client_abort
+  static constexpr uint64_t kMinAbortClients = 3;    // distinct clients for client_abort
+  static constexpr uint64_t kMinUnnamedAborts = 10;  // ... or this many with no client named
 };
 
 // The host-evidence part (accept queue), in root_causes_host.cc.

@@ -65,7 +65,7 @@ TEST_CASE("Merging the summaries of a corpus split at random points equals analy
   uint64_t seed = rng() % 1000;
   INFO("corpus seed " << seed);
   REQUIRE(test::Shell("python3 " + gen + " 1.5 " + dir.File("all.log") + " --seed " +
-                      std::to_string(seed) + " >/dev/null") == 0);
+                      std::to_string(seed) + " >/dev/null 2>&1") == 0);
   std::string text = test::ReadFile(dir.File("all.log"));
   std::vector<size_t> starts = RecordStarts(text);
   REQUIRE(starts.size() > 100);
