@@ -2,8 +2,12 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <cstdio>
+
+#include "analyzer/chain_options.h"
 #include "analyzer/cli.h"
 #include "analyzer/commands.h"
+#include "analyzer/filter_chain.h"
 #include "analyzer/load_rules.h"
 #include "analyzer/output_sink.h"
 #include "analyzer/pipeline.h"
@@ -24,6 +28,7 @@ struct FilterArgs {
   int flush_timeout_ms = 200;
   uint32_t max_event_lines = 2000;
   uint64_t max_event_bytes = 4 << 20;
+  ChainArgs chain;  // --window, --keep, --dedupe, ... (shared with `compact`)
 };
 
 }  // namespace
@@ -32,6 +37,7 @@ int RunFilterCommand(const Args& args) {
   FilterArgs raw;
   po::options_description options("Options");
   AddCommonOptions(&options, &raw.common);
+  AddChainArgs(&options, &raw.chain);
   options.add_options()("flush-timeout",
                         po::value(&raw.flush_timeout_ms)->default_value(200)->value_name("MS"),
                         "pass on a pending event after MS without input (live streams)")(
@@ -58,8 +64,22 @@ int RunFilterCommand(const Args& args) {
   pipeline.limits.max_lines = std::max<uint32_t>(1, raw.max_event_lines);
   pipeline.limits.max_bytes = std::max<uint64_t>(1, raw.max_event_bytes);
 
+  Status chain_args = ResolveChainArgs(&raw.chain);
+  if (!chain_args.ok()) {
+    spdlog::error("{}", chain_args.message());
+    return kExitUsage;
+  }
   OutputSink out(STDOUT_FILENO);
-  PipelineReport report = RunPipeline(raw.inputs, *rules, pipeline, &out);
+  Result<std::unique_ptr<FilterChain>> chain = BuildFilterChain(*rules, raw.chain.filter, &out);
+  if (!chain.ok()) {
+    spdlog::error("{}", chain.status().message());
+    return kExitUsage;
+  }
+  PipelineReport report = RunPipeline(raw.inputs, *rules, pipeline, (*chain)->head());
+  if (raw.chain.stats) {
+    std::string line = FormatStatsJson((*chain)->stats()) + "\n";
+    fputs(line.c_str(), stderr);
+  }
   for (const Status& error : report.errors) spdlog::error("{}", error.message());
   if (!out.status().ok()) {
     spdlog::error("{}", out.status().message());

@@ -3,7 +3,9 @@
 #include <time.h>
 
 #include <algorithm>
+#include <cstdlib>
 
+#include "analyzer/timestamp.h"
 #include "filters/marker.h"
 
 namespace sockfilter {
@@ -11,6 +13,23 @@ namespace sockfilter {
 namespace {
 
 constexpr uint32_t kNoIndex = ~uint32_t{0};
+
+// A timestamp written without a year (syslog's "Mar 11 03:13:30") was completed with some
+// default year; in a stream that also has dated lines, it belongs to the stream's year
+// (the one of Y-1, Y, Y+1 closest to `reference`, for streams that cross New Year).
+// Returns `t` unchanged when the line's time carries its own year.
+TimeMs InStreamYear(TimeMs t, TimeMs reference, std::string_view first_line) {
+  int year = YearOf(t);
+  if (year == YearOf(reference) || ParseLineTimestamp(first_line, year + 1) == t) return t;
+  TimeMs best = t;
+  for (int y = YearOf(reference) - 1; y <= YearOf(reference) + 1; ++y) {
+    TimeMs candidate = ParseLineTimestamp(first_line, y);
+    if (candidate == kNoTime) continue;
+    if (best == t || std::llabs(candidate - reference) < std::llabs(best - reference))
+      best = candidate;
+  }
+  return best;
+}
 
 }  // namespace
 
@@ -92,7 +111,16 @@ void DedupeFilter::OnEvent(const Event& event) {
 
 TimeMs DedupeFilter::EventTime(const Event& event) {
   if (event.tags.time != kNoTime) {
-    last_time_ = event.tags.time;
+    TimeMs t = event.tags.time;
+    bool same_year = t >= year_begin_ && t < year_end_;  // the common case, no calendar math
+    last_time_ = same_year || last_time_ == kNoTime
+                     ? t
+                     : InStreamYear(t, last_time_, event.first_line_text());
+    if (last_time_ < year_begin_ || last_time_ >= year_end_) {
+      int year = YearOf(last_time_);
+      year_begin_ = TimeFromCivil(year, 1, 1, 0, 0, 0, 0);
+      year_end_ = TimeFromCivil(year + 1, 1, 1, 0, 0, 0, 0);
+    }
     if (live_) wall_at_last_time_ = clock_();
     return last_time_;
   }

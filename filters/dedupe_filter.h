@@ -127,7 +127,9 @@ class DedupeFilter : public EventSink {
   DedupeStats stats_;
 
   bool live_ = false;
-  TimeMs last_time_ = kNoTime;    // the last event time seen
+  TimeMs last_time_ = kNoTime;  // the last event time seen
+  TimeMs year_begin_ = 0;       // [begin, end) of last_time_'s year
+  TimeMs year_end_ = 0;
   TimeMs wall_at_last_time_ = 0;  // wall clock when it was seen (live inputs)
   uint64_t order_ = 0;            // events handled
   uint32_t continued_index_;      // the state whose last event was suppressed, or none

@@ -3,12 +3,13 @@
 #include <array>
 
 #include "filters/header_scanner.h"
+#include "filters/stream_hash.h"
 
 namespace sockfilter {
 
 namespace {
 
-enum CharClass : uint8_t { kDigit = 1, kHex = 2, kWord = 4, kBlank = 8 };
+enum CharClass : uint8_t { kDigit = 1, kHex = 2, kWord = 4, kBlank = 8, kSpecial = 16 };
 
 constexpr std::array<uint8_t, 256> MakeClasses() {
   std::array<uint8_t, 256> t{};
@@ -18,6 +19,8 @@ constexpr std::array<uint8_t, 256> MakeClasses() {
   t['_'] = kWord;
   t[' '] = kBlank;
   t['\t'] = kBlank;
+  t[':'] = kSpecial;  // may start an IPv6 address ("::1")
+  t['\r'] = kSpecial;
   return t;
 }
 constexpr std::array<uint8_t, 256> kClasses = MakeClasses();
@@ -27,51 +30,9 @@ inline uint8_t ClassAt(std::string_view s, size_t i) {
 }
 inline bool Is(std::string_view s, size_t i, uint8_t cls) { return (ClassAt(s, i) & cls) != 0; }
 
-// A streaming 64-bit hash: bytes are gathered into little-endian words by shifting (so
-// the result does not depend on the machine), each word is mixed in with two multiplies,
-// and the length and a final avalanche (MurmurHash3's fmix64) close it.
-class StreamHash {
- public:
-  void Put(char c) {
-    word_ |= uint64_t{static_cast<uint8_t>(c)} << (8 * fill_);
-    if (++fill_ == 8) MixWord();
-  }
-  void Append(std::string_view s) {
-    for (char c : s) Put(c);
-  }
-  uint64_t Final() {
-    uint64_t total = length_ + fill_;
-    if (fill_ > 0) MixWord();
-    uint64_t h = state_ ^ total;
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return h;
-  }
-
- private:
-  void MixWord() {
-    uint64_t k = word_ * 0x87c37b91114253d5ULL;
-    k = (k << 31) | (k >> 33);
-    state_ ^= k * 0x4cf5ad432745937fULL;
-    state_ = ((state_ << 27) | (state_ >> 37)) * 5 + 0x52dce729;
-    length_ += 8;
-    word_ = 0;
-    fill_ = 0;
-  }
-
-  uint64_t state_ = 0x9e3779b97f4a7c15ULL;
-  uint64_t word_ = 0;
-  uint64_t length_ = 0;
-  unsigned fill_ = 0;
-};
-
 class StringOut {
  public:
   explicit StringOut(std::string* s) : s_(s) {}
-  void Put(char c) { s_->push_back(c); }
   void Append(std::string_view s) { s_->append(s); }
 
  private:
@@ -87,6 +48,7 @@ size_t RunEnd(std::string_view s, size_t i, uint8_t cls) {
 // 8-4-4-4-12 hex digits, not followed by a word character; returns the end or 0.
 size_t MatchUuid(std::string_view s, size_t i) {
   static constexpr int kGroups[] = {8, 4, 4, 4, 12};
+  if (i + 36 > s.size() || s[i + 8] != '-') return 0;
   for (int g = 0; g < 5; ++g) {
     if (g > 0) {
       if (i >= s.size() || s[i] != '-') return 0;
@@ -175,7 +137,9 @@ template <class Out>
 size_t MaskDigits(std::string_view s, size_t i, size_t end, Out* out) {
   while (i < end) {
     if (!Is(s, i, kDigit)) {
-      out->Put(s[i++]);
+      size_t letters = i;
+      while (i < end && !Is(s, i, kDigit)) ++i;
+      out->Append(s.substr(letters, i - letters));
       continue;
     }
     size_t run = i;
@@ -210,7 +174,7 @@ size_t MaskWord(std::string_view s, size_t i, Out* out) {
       return ip;
     }
   }
-  if (Is(s, i, kHex)) {
+  if (Is(s, i, kHex) && Is(s, RunEnd(s, i, kHex), kSpecial)) {
     if (size_t ip = MatchIpv6(s, i)) {
       out->Append("<IP6>");
       return ip;
@@ -229,36 +193,94 @@ size_t MaskWord(std::string_view s, size_t i, Out* out) {
   return MaskDigits(s, i, end, out);
 }
 
-// The body with variable parts masked, blanks collapsed and "\r\n" read as "\n".
+// Writes the body with variable parts masked, blanks collapsed and "\r\n" read as "\n".
+// Text that stays as it is (most of it: words without digits, punctuation, single spaces)
+// is handed on in whole segments; only what changes goes through the slower matchers.
+template <class Out>
+class Masker {
+ public:
+  Masker(std::string_view s, Out* out) : s_(s), out_(out) {}
+
+  void Run() {
+    size_t i = 0;
+    while (i < s_.size()) {
+      uint8_t cls = kClasses[static_cast<uint8_t>(s_[i])];
+      if (cls & kWord) {
+        i = Word(i);
+      } else if (cls & kBlank) {
+        i = Blanks(i);
+      } else if (cls & kSpecial) {
+        i = Special(i);
+      } else {
+        ++i;
+      }
+    }
+    Keep(s_.size());
+  }
+
+ private:
+  // Hands on the unchanged text before `end`.
+  void Keep(size_t end) {
+    if (end > kept_) out_->Append(s_.substr(kept_, end - kept_));
+    kept_ = end;
+  }
+  void Replace(size_t begin, size_t end, std::string_view with) {
+    Keep(begin);
+    out_->Append(with);
+    kept_ = end;
+  }
+
+  size_t Word(size_t i) {
+    uint8_t all = 0xff, any = 0;
+    size_t end = i;
+    for (; end < s_.size(); ++end) {
+      uint8_t c = kClasses[static_cast<uint8_t>(s_[end])];
+      if (!(c & kWord)) break;
+      all &= c;
+      any |= c;
+    }
+    // Without a digit only a long hex word (or a UUID, which starts with one) changes.
+    if (!(any & kDigit) && !((all & kHex) && end - i >= 8)) return end;
+    Keep(i);
+    kept_ = MaskWord(s_, i, out_);
+    return kept_;
+  }
+
+  size_t Blanks(size_t i) {
+    size_t end = RunEnd(s_, i, kBlank);
+    if (end == i + 1 && s_[i] == ' ') return end;
+    Replace(i, end, " ");
+    return end;
+  }
+
+  size_t Special(size_t i) {
+    if (s_[i] == '\r' && i + 1 < s_.size() && s_[i + 1] == '\n') {
+      Replace(i, i + 1, "");
+    } else if (s_[i] == ':' && IsIpv6Start(s_, i)) {
+      size_t end = MatchIpv6(s_, i);
+      Replace(i, end, "<IP6>");
+      return end;
+    }
+    return i + 1;
+  }
+
+  std::string_view s_;
+  Out* out_;
+  size_t kept_ = 0;  // text before this index has been handed on
+};
+
 template <class Out>
 void MaskBody(std::string_view s, Out* out) {
-  size_t i = 0;
-  while (i < s.size()) {
-    char c = s[i];
-    uint8_t cls = kClasses[static_cast<uint8_t>(c)];
-    if (cls & kWord) {
-      i = MaskWord(s, i, out);
-    } else if (cls & kBlank) {
-      out->Put(' ');
-      i = RunEnd(s, i, kBlank);
-    } else if (c == ':' && IsIpv6Start(s, i)) {
-      out->Append("<IP6>");
-      i = MatchIpv6(s, i);
-    } else if (c == '\r' && i + 1 < s.size() && s[i + 1] == '\n') {
-      ++i;
-    } else {
-      out->Put(c);
-      ++i;
-    }
-  }
+  Masker<Out>(s, out).Run();
 }
 
 template <class Out>
 void RawBody(std::string_view s, Out* out) {
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\r' && i + 1 < s.size() && s[i + 1] == '\n') continue;
-    out->Put(s[i]);
+  for (size_t cr = s.find("\r\n"); cr != std::string_view::npos; cr = s.find("\r\n")) {
+    out->Append(s.substr(0, cr));
+    s.remove_prefix(cr + 1);
   }
+  out->Append(s);
 }
 
 // The event's text without the first line's header and without its final terminator.

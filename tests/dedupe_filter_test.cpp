@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/timestamp.h"
 #include "tests/test_util.h"
 
 namespace sockfilter {
@@ -232,6 +233,23 @@ TEST_CASE("an event without a time takes the last time seen", "[dedupe]") {
   REQUIRE(lines.size() == 4);
   CHECK(lines[2] == kReset);
   CHECK(lines[3].find(" first=2024-03-11T00:00:20.000Z ") != std::string::npos);
+}
+
+TEST_CASE("a time written without a year takes the stream's year", "[dedupe]") {
+  Harness h;
+  const std::string syslog = "Mar 11 00:00:05 web-1 sshd[7]: fatal: Connection reset by peer\n";
+  TimeMs default_year = ParseLineTimestamp(syslog, 1970);  // as a stage without a year gives
+  REQUIRE(default_year != kNoTime);
+  h.Record(kInfo, kT0, -1);  // 2024-03-11T00:00:00Z
+  h.Record(syslog, default_year);
+  h.Record(syslog, default_year);
+  h.Record(kInfo, kT0 + 2 * kSec, -1);  // 1970 would have closed the window here
+  h.filter().Finish();
+  REQUIRE(h.Markers().size() == 1);
+  CHECK(h.Markers()[0].find(" first=2024-03-11T00:00:05.000Z last=2024-03-11T00:00:05.000Z ") !=
+        std::string::npos);
+  CHECK(h.Lines()[2] == kInfo);
+  CHECK(h.Lines()[3] == h.Markers()[0]);  // at the end, not when the info line went back
 }
 
 TEST_CASE("a live stream without timestamps runs on the wall clock", "[dedupe]") {
