@@ -28,9 +28,9 @@ re2::RE2::Options PatternOptions() {
 //
 // FilteredRE2 gives every atom of the pattern's prefilter, an AND/OR formula: for `a.*b`
 // both a and b, though either alone suffices to find every match. So the set is then
-// reduced: an atom is dropped (shortest first) while the remaining ones still cover every
-// match, that is while the pattern is not a potential match of a text that holds every
-// atom except the remaining ones.
+// reduced: an atom is dropped (the most common text first) while the remaining ones still cover
+// every match, that is while the pattern is not a potential match of a text that holds every atom
+// except the remaining ones.
 std::vector<std::string> AtomsOf(const std::string& pattern) {
   re2::FilteredRE2 filter(static_cast<int>(LiteralSieve::kMinAtom));
   int id = 0;
@@ -49,8 +49,9 @@ std::vector<std::string> AtomsOf(const std::string& pattern) {
   if (!covers(kept)) return {};  // unfiltered: a potential match of any text
   std::vector<size_t> order(atoms.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return atoms[a].size() < atoms[b].size(); });
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return LiteralSieve::Commonness(atoms[a]) > LiteralSieve::Commonness(atoms[b]);
+  });
   for (size_t i : order) {
     kept[i] = false;
     if (!covers(kept)) kept[i] = true;

@@ -38,6 +38,10 @@ class LiteralSieve {
   template <typename OnHit>
   void Scan(std::string_view text, OnHit&& on_hit) const;
 
+  // How common `text` is in log text, per byte (higher: more common), by the same
+  // byte-frequency table that picks the sampled grams. Shorter texts count as more common.
+  static double Commonness(std::string_view text);
+
   size_t stride() const { return stride_; }
   size_t atom_count() const { return atoms_.size(); }
   const std::string& atom(int index) const { return atoms_[index]; }
