@@ -41,6 +41,9 @@ Result<size_t> FdSource::Read(char* out, size_t size) {
   }
   if (eof_) return size_t{0};
   for (;;) {
+    // A signal that came while we were not in read() (say, during the flush-timeout
+    // poll, which it cut short) must not leave us blocked in read() for more input.
+    if (ShutdownRequested()) return size_t{0};
     ssize_t n = ::read(fd_, out, size);
     if (n >= 0) {
       if (n == 0) eof_ = true;
@@ -61,7 +64,7 @@ Result<size_t> FdSource::Read(char* out, size_t size) {
 }
 
 bool FdSource::WaitReadable(int timeout_ms) {
-  if (pushback_pos_ < pushback_.size() || eof_ || !live_) return true;
+  if (pushback_pos_ < pushback_.size() || eof_ || !live_ || ShutdownRequested()) return true;
   struct pollfd p = {fd_, POLLIN, 0};
   int r = poll(&p, 1, timeout_ms);
   return r > 0;

@@ -83,13 +83,22 @@ class LiveProcess {
     }
     return true;
   }
-  // Reads to the end of output and returns the exit code (128 + signal when killed).
-  int Wait() {
-    auto deadline = Clock::now() + std::chrono::seconds(20);
+  // Reads to the end of output and returns the exit code (128 + signal when killed); -1
+  // when the process has not ended within `seconds` (it is then killed).
+  int Wait(int seconds = 10) {
+    auto deadline = Clock::now() + std::chrono::seconds(seconds);
     while (Read(50) && Clock::now() < deadline) {
     }
     int status = 0;
-    waitpid(pid_, &status, 0);
+    while (waitpid(pid_, &status, WNOHANG) == 0) {
+      if (Clock::now() > deadline) {
+        kill(pid_, SIGKILL);
+        waitpid(pid_, nullptr, 0);
+        pid_ = -1;
+        return -1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     pid_ = -1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   }
@@ -277,6 +286,23 @@ TEST_CASE("SIGTERM on a live pipe writes the pending marker and exits cleanly", 
   std::vector<std::string> lines = SplitLines(p.out());
   REQUIRE(lines.size() == 2);
   CHECK(lines[1].rfind("[sockfilter] suppressed repeats=4 lines=4 ", 0) == 0);
+}
+
+TEST_CASE("SIGTERM while a pending event waits for its flush timeout still ends the run",
+          "[dedupe][e2e]") {
+  // Regression: the signal cut the flush-timeout poll short and the reader then blocked in
+  // read() for more input.
+  LiveProcess p({"--flush-timeout", "1000"});
+  const std::string line =
+      "2024-03-11 03:13:29,842 ERROR [main] upstream: java.net.SocketException: Connection "
+      "reset\n";
+  for (int i = 0; i < 3; ++i) p.Write(line);
+  REQUIRE(p.WaitFor(line, Clock::now() + std::chrono::seconds(10)));  // 1 s poll under way
+  p.Signal(SIGTERM);
+  CHECK(p.Wait(5) == 0);
+  std::vector<std::string> lines = SplitLines(p.out());
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[1].rfind("[sockfilter] suppressed repeats=2 lines=2 ", 0) == 0);
 }
 
 TEST_CASE("a live stream shows each line that is not suppressed within the flush timeout",
