@@ -317,20 +317,19 @@ def make_go():
 
 def node_reset(out, rng, clock):
     t = clock.tick().strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-    out.append("%s error: upstream request to %s failed" % (t, peer(rng)))
-    out.append("Error: read ECONNRESET")
+    # console.error(timestamp, message, err): the error's stack follows on the same line.
+    out.append("%s upstream request to %s failed: Error: read ECONNRESET" % (t, peer(rng)))
     out.append("    at TCP.onStreamRead (node:internal/stream_base_commons:217:20) {")
     out.append("  errno: -104,")
     out.append("  code: 'ECONNRESET',")
     out.append("  syscall: 'read'")
     out.append("}")
-    return 7
+    return 6
 
 
 def node_epipe(out, rng, clock):
     t = clock.tick().strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-    out.append("%s error: response to %s aborted" % (t, peer(rng)))
-    out.append("Error: write EPIPE")
+    out.append("%s response to %s aborted: Error: write EPIPE" % (t, peer(rng)))
     out.append("    at afterWriteDispatched (node:internal/stream_base_commons:160:15)")
     out.append("    at writeGeneric (node:internal/stream_base_commons:151:3)")
     out.append("    at Socket._writeGeneric (node:net:952:11)")
@@ -342,7 +341,7 @@ def node_epipe(out, rng, clock):
     out.append("  code: 'EPIPE',")
     out.append("  syscall: 'write'")
     out.append("}")
-    return 13
+    return 12
 
 
 def node_ordinary(out, rng, clock):

@@ -110,8 +110,10 @@ const SampleCase kSamples[] = {
     {"samples/python/requests-reset.log", 385, "BrokenPipeError: [Errno 32] Broken pipe", 7,
      "Traceback (most recent call last):"},
     {"samples/go/proxy-reset.log", 1014, "goroutine 1 [IO wait]:", 22, ""},
-    {"samples/node/server-econnreset.log", 965, "code: 'ECONNRESET'", 7, "Error: read ECONNRESET"},
-    {"samples/node/server-econnreset.log", 965, "code: 'EPIPE'", 13, "Error: write EPIPE"},
+    {"samples/node/server-econnreset.log", 977, "code: 'ECONNRESET'", 6,
+     "    at TCP.onStreamRead (node:internal/stream_base_commons:217:20) {"},
+    {"samples/node/server-econnreset.log", 977, "code: 'EPIPE'", 12,
+     "    at afterWriteDispatched (node:internal/stream_base_commons:160:15)"},
     {"samples/dotnet/kestrel-reset.log", 368, " ---> System.Net.Sockets.SocketException (10054)",
      10,
      "System.IO.IOException: Unable to read data from the transport connection: An existing "
@@ -251,6 +253,41 @@ TEST_CASE("Blank lines after a record are not held without bound") {
   std::vector<Collected> events = Assemble(input, setup);
   for (const Collected& event : events) CHECK(event.line_count <= 100);
   CHECK(events.back().kind == EventKind::kContinued);
+}
+
+// ---- regressions found against the 64 MiB corpus's ground truth -----------------------------
+
+TEST_CASE("A Node.js stack printed on its own is not joined to the record before it") {
+  std::string record =
+      R"({"level":50,"time":1710127084047,"msg":"connect ECONNREFUSED 10.3.193.84:9095"})"
+      "\n";
+  std::string stack =
+      "TypeError: Cannot read properties of undefined (reading 'id')\n"
+      "    at mapUser (/app/src/workers/auth.js:180:9)\n"
+      "    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)\n";
+  std::vector<Collected> events = Assemble(record + stack);
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].raw == record);
+  CHECK(events[1].raw == stack);
+  CHECK(events[1].kind == EventKind::kRecord);
+}
+
+TEST_CASE("A MySQL link failure keeps its multi-line message inside the trace") {
+  std::string trace =
+      "2024-03-11 03:29:16.251 ERROR 3366 --- [exec-107] o.h.e.j.s.SqlExceptionHelper : failed\n"
+      "com.mysql.cj.jdbc.exceptions.CommunicationsException: Communications link failure\n"
+      "\n"
+      "The last packet successfully received from the server was 14445 milliseconds ago. The "
+      "last packet sent successfully to the server was 13569 milliseconds ago.\n"
+      "\tat "
+      "com.mysql.cj.jdbc.exceptions.SQLError.createCommunicationsException(SQLError.java:174)\n"
+      "Caused by: java.net.SocketException: Connection reset\n"
+      "\tat java.base/sun.nio.ch.NioSocketImpl.implRead(NioSocketImpl.java:330)\n"
+      "\t... 18 common frames omitted\n";
+  std::vector<Collected> events = Assemble(trace + "2024-03-11 03:29:16.255 INFO next\n");
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].raw == trace);
+  CHECK(events[0].line_count == 8);
 }
 
 // ---- Python chains -------------------------------------------------------------------------
