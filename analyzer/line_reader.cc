@@ -13,7 +13,7 @@ LineReader::LineReader(ByteSource* source, Options options)
 
 bool LineReader::HasBufferedLine() const {
   if (pos_ == end_) return false;
-  if (end_ - pos_ >= options_.max_line_bytes || eof_) return true;
+  if (end_ - pos_ > options_.max_line_bytes || eof_) return true;
   return memchr(buf_.get() + scan_, '\n', end_ - scan_) != nullptr;
 }
 
@@ -30,7 +30,10 @@ bool LineReader::Next(Line* line) {
       return true;
     }
     scan_ = limit;
-    if (end_ - pos_ >= options_.max_line_bytes) {
+    // A piece is cut only when a byte follows it: a last line of exactly max_line_bytes
+    // without a newline must end at the end of input (not as a partial piece), or it would
+    // never be counted as a line.
+    if (end_ - pos_ > options_.max_line_bytes) {
       Emit(pos_ + options_.max_line_bytes, true, line);
       return true;
     }

@@ -3,40 +3,17 @@
 #include <cstdio>
 
 #include "analyzer/host/text_fields.h"
+#include "analyzer/json_writer.h"
 
 namespace sockfilter {
 
 namespace {
 
+// Counter names and times come from capture files, which may hold any bytes: JsonWriter's
+// escaping turns control bytes and invalid UTF-8 into valid JSON.
 std::string Quote(std::string_view s) {
   std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-          out += escaped;
-        } else {
-          out += c;
-        }
-    }
-  }
+  JsonWriter::Escape(s, &out);
   return out + "\"";
 }
 

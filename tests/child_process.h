@@ -1,0 +1,70 @@
+// ChildProcess: the built sockfilter binary as a child whose descriptors, privileges and
+// signals a test controls, for the tests that RunSockfilter (test_util.h) cannot express:
+// streaming hundreds of MiB through it, signalling it mid-stream, closing its stdout,
+// measuring its peak memory, running it as an unprivileged user.
+//
+//   Pipe out;
+//   ChildProcess child({"--dedupe", "none", path}, {.out = out.write_end()});
+//   out.CloseWrite();
+//   ... read out.read_end() ...
+//   ChildProcess::Exit exit = child.Wait();   // exit.code, exit.peak_rss_kib
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace sockfilter::test {
+
+// A pipe whose ends close on destruction.
+class Pipe {
+ public:
+  Pipe();
+  ~Pipe();
+  Pipe(const Pipe&) = delete;
+  Pipe& operator=(const Pipe&) = delete;
+  int read_end() const { return fds_[0]; }
+  int write_end() const { return fds_[1]; }
+  void CloseRead();
+  void CloseWrite();
+
+ private:
+  int fds_[2];
+};
+
+struct ChildIo {
+  int in = -1;  // descriptors for the child's 0, 1, 2; -1 means /dev/null
+  int out = -1;
+  int err = -1;
+  const char* run_as_user = nullptr;  // drop to this user (needs root) before exec
+};
+
+class ChildProcess {
+ public:
+  struct Exit {
+    int code = -1;  // the exit status, or 128 + signal when killed by one
+    long peak_rss_kib = 0;
+  };
+
+  // Starts SOCKFILTER_BINARY with `args`. Throws when fork fails.
+  ChildProcess(const std::vector<std::string>& args, ChildIo io);
+  ~ChildProcess();  // kills and reaps a child still running
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  pid_t pid() const { return pid_; }
+  void Signal(int signo) const;
+  // Waits for the child to end (wait4, so the peak RSS is the child's own).
+  Exit Wait();
+
+ private:
+  pid_t pid_ = -1;
+};
+
+// Reads `fd` until end of file.
+std::string ReadAllFrom(int fd);
+// Writes all of `bytes` to `fd`; false when the reader went away (EPIPE).
+bool WriteAllTo(int fd, std::string_view bytes);
+
+}  // namespace sockfilter::test

@@ -1,0 +1,215 @@
+// Fault tests through the real binary: the reader of our output goes away, a shutdown
+// signal arrives mid-flood, the disk fills up during `compact`, and a flood of events that
+// are all different tries to make us grow without bound. docs/reliability.md lists each
+// with what sockfilter does.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/child_process.h"
+#include "tests/test_util.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SOCKFILTER_TEST_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SOCKFILTER_TEST_SANITIZED 1
+#endif
+#endif
+
+namespace sockfilter {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using test::ChildProcess;
+using test::Pipe;
+using test::TempDir;
+
+const std::string kReset =
+    "2024-03-11 03:13:29,842 ERROR [main] upstream: java.net.SocketException: Connection "
+    "reset\n";
+
+// Lines of text that no two alike and no flood: what a busy, healthy server writes.
+std::string BusyLog(size_t bytes) {
+  std::string text;
+  for (uint64_t i = 0; text.size() < bytes; ++i) {
+    text += "2024-03-11 03:13:29,842 INFO [http-nio-8080-exec-" + std::to_string(i % 200) +
+            "] GET /api/items/" + std::to_string(i * 7919) + " 200 " + std::to_string(i % 97) +
+            "ms\n";
+  }
+  return text;
+}
+
+// Reads what `fd` has until `text` has arrived (true) or `deadline` passes.
+bool ReadUntil(int fd, const std::string& text, Clock::time_point deadline, std::string* out) {
+  while (out->find(text) == std::string::npos) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) return false;
+    struct pollfd p = {fd, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+    char buf[65536];
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) return false;
+    out->append(buf, static_cast<size_t>(n));
+  }
+  return true;
+}
+
+// Our choice when the reader goes away (`sockfilter big.log | head`): stop reading at once,
+// write nothing more, say nothing, exit 0, as `yes`, `cat` and ripgrep users expect from a
+// filter at the head of a pipe. The shutdown handlers ignore SIGPIPE so that this is a
+// decision we make (EPIPE from write), not a death by signal (status 141).
+TEST_CASE("When the reader closes the pipe mid-stream sockfilter exits 0, silently", "[fault]") {
+  TempDir dir;
+  test::WriteFile(dir.File("big.log"), BusyLog(24 << 20));
+  Pipe out, err;
+  ChildProcess child({dir.File("big.log")}, {.out = out.write_end(), .err = err.write_end()});
+  out.CloseWrite();
+  err.CloseWrite();
+  char buf[65536];
+  size_t got = 0;
+  while (got < (256 << 10)) {
+    ssize_t n = read(out.read_end(), buf, sizeof buf);
+    REQUIRE(n > 0);
+    got += static_cast<size_t>(n);
+  }
+  out.CloseRead();
+  std::string errors = test::ReadAllFrom(err.read_end());
+  CHECK(child.Wait().code == 0);
+  CHECK(errors.empty());
+}
+
+TEST_CASE("An endless input stops being read once `head` has what it wanted", "[fault]") {
+  TempDir dir;
+  const std::string status = dir.File("status"), errors = dir.File("stderr");
+  // `timeout` turns a hang into status 124 instead of a stuck test.
+  test::WriteFile(dir.File("pipeline.sh"), "yes 'read: connection reset by peer' | { timeout 60 " +
+                                               std::string(SOCKFILTER_BINARY) +
+                                               " --dedupe none 2>" + errors + "; echo $? >" +
+                                               status + "; } | head -n 3 >/dev/null\n");
+  REQUIRE(test::Shell("bash " + dir.File("pipeline.sh")) == 0);
+  CHECK(test::ReadFile(status) == "0\n");
+  CHECK(test::ReadFile(errors).empty());
+}
+
+// The dedupe tests cover SIGTERM; every shutdown signal must behave the same.
+TEST_CASE("SIGINT, SIGHUP and SIGTERM write the pending marker and exit 0", "[fault]") {
+  const int signo = GENERATE(SIGINT, SIGHUP, SIGTERM);
+  INFO("signal " << signo);
+  signal(SIGPIPE, SIG_IGN);
+  Pipe in, out;
+  ChildProcess child({}, {.in = in.read_end(), .out = out.write_end()});
+  in.CloseRead();
+  out.CloseWrite();
+  std::string bytes;
+  for (int i = 0; i < 5; ++i) bytes += kReset;
+  REQUIRE(test::WriteAllTo(in.write_end(), bytes));
+  std::string output;
+  REQUIRE(ReadUntil(out.read_end(), kReset, Clock::now() + std::chrono::seconds(20), &output));
+  // Let it pass the event on and block in read() again, stdin still open.
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  child.Signal(signo);
+  output += test::ReadAllFrom(out.read_end());
+  CHECK(child.Wait().code == 0);
+  CHECK(output.rfind(kReset, 0) == 0);
+  CHECK(output.find("[sockfilter] suppressed repeats=4 lines=4 ") == kReset.size());
+}
+
+// A 1 MiB tmpfs, unmounted on scope exit; mounting needs privileges (CI runs as root).
+class SmallFilesystem {
+ public:
+  explicit SmallFilesystem(const std::string& path) : path_(path) {
+    mounted_ = mount("tmpfs", path.c_str(), "tmpfs", 0, "size=1m") == 0;
+  }
+  ~SmallFilesystem() {
+    if (mounted_) umount2(path_.c_str(), MNT_DETACH);
+  }
+  bool mounted() const { return mounted_; }
+
+ private:
+  std::string path_;
+  bool mounted_;
+};
+
+TEST_CASE("compact on a full disk fails with exit 1 and leaves the original intact", "[fault]") {
+  TempDir dir;
+  const std::string mount_point = dir.File("small");
+  fs::create_directory(mount_point);
+  SmallFilesystem small(mount_point);
+  if (!small.mounted()) {
+    WARN("cannot mount a 1 MiB tmpfs here (needs root): disk-full compact not tested");
+    return;
+  }
+  // 640 KiB that compacts to nearly the same size: the copy cannot fit beside it.
+  const std::string original = BusyLog(640 << 10);
+  const std::string path = mount_point + "/app.log-20240311";
+  test::WriteFile(path, original);
+  test::ProcessResult r = test::RunSockfilter({"compact", path});
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("No space left on device") != std::string::npos);
+  CHECK(test::ReadFile(path) == original);
+  std::vector<std::string> left;
+  for (const auto& entry : fs::directory_iterator(mount_point))
+    left.push_back(entry.path().filename().string());
+  CHECK(left == std::vector<std::string>{"app.log-20240311"});  // no temporary file left over
+}
+
+// A million socket errors that all differ after normalization: the signature table is
+// capped (--max-signatures, evicting the least recently seen), so memory stays flat.
+TEST_CASE("Peak memory stays under 64 MiB through a flood of unique socket errors", "[fault]") {
+#ifdef SOCKFILTER_TEST_SANITIZED
+  const uint64_t kEvents = 200'000;  // ASan's shadow memory makes RSS meaningless here
+#else
+  const uint64_t kEvents = 1'000'000;  // ten times --max-signatures' default
+#endif
+  Pipe in, out;
+  signal(SIGPIPE, SIG_IGN);  // a child that died shows up as a failed write
+  ChildProcess child({}, {.in = in.read_end(), .out = out.write_end()});
+  in.CloseRead();
+  out.CloseWrite();
+  uint64_t bytes_in = 0, bytes_out = 0;
+  std::thread reader([&] {
+    char buf[1 << 16];
+    for (ssize_t n; (n = read(out.read_end(), buf, sizeof buf)) > 0;) bytes_out += n;
+  });
+  std::string batch;
+  for (uint64_t i = 0; i < kEvents; ++i) {
+    // Letters g..z only: no digits or hex for the normalizer to mask, so every one differs.
+    char name[7];
+    for (uint64_t k = 0, v = i; k < 6; ++k, v /= 20) name[k] = static_cast<char>('g' + v % 20);
+    name[6] = '\0';
+    batch += "2024-03-11 03:13:29,842 ERROR [main] handler ";
+    batch += name;
+    batch += ": java.net.SocketException: Connection reset\n";
+    if (batch.size() > (1 << 20) || i + 1 == kEvents) {
+      REQUIRE(test::WriteAllTo(in.write_end(), batch));
+      bytes_in += batch.size();
+      batch.clear();
+    }
+  }
+  in.CloseWrite();
+  reader.join();
+  ChildProcess::Exit exit = child.Wait();
+  CHECK(exit.code == 0);
+  CHECK(bytes_out == bytes_in);  // nothing repeats, so nothing is suppressed
+  INFO("peak RSS " << exit.peak_rss_kib << " KiB for " << kEvents << " unique events");
+#ifdef SOCKFILTER_TEST_SANITIZED
+  WARN("sanitizer build: peak RSS " << exit.peak_rss_kib << " KiB, not checked");
+#else
+  CHECK(exit.peak_rss_kib < 64 * 1024);
+#endif
+}
+
+}  // namespace
+}  // namespace sockfilter
