@@ -89,9 +89,12 @@ void Timeline::Merge(const Timeline& other) {
   // Grow both to a common width; ladder widths divide one another.
   while (incoming.width_ms_ < width_ms_) incoming.CoarsenTo(NextWider(incoming.width_ms_));
   while (width_ms_ < incoming.width_ms_) CoarsenTo(NextWider(width_ms_));
+  // Add() may coarsen this timeline as the range grows: each bucket goes in by its own
+  // start time, on the incoming grid.
   for (size_t i = 0; i < incoming.counts_.size(); ++i) {
     if (incoming.counts_[i] == 0) continue;
-    Add((incoming.first_index_ + static_cast<int64_t>(i)) * width_ms_, incoming.counts_[i]);
+    Add((incoming.first_index_ + static_cast<int64_t>(i)) * incoming.width_ms_,
+        incoming.counts_[i]);
   }
 }
 

@@ -62,6 +62,22 @@ TEST_CASE("Timeline buckets of a merge equal those of one pass, even after coars
   REQUIRE(total == 20000);
 }
 
+// Regression: a merge whose combined range needs wider buckets than either part coarsened
+// mid-merge and placed the rest of the buckets on the wrong grid.
+TEST_CASE("Timelines of consecutive hours merge into the buckets of one pass") {
+  Timeline whole, a, b;
+  for (int s = 0; s < 7200; s += 3) {
+    TimeMs t = kT0 + s * 1000LL;
+    whole.Add(t);
+    (s < 3600 ? a : b).Add(t);
+  }
+  REQUIRE(a.width_ms() == 1000);
+  a.Merge(b);
+  REQUIRE(a.width_ms() == whole.width_ms());
+  REQUIRE(a.start_ms() == whole.start_ms());
+  REQUIRE(a.counts() == whole.counts());
+}
+
 TEST_CASE("Capped counts keep the same keys and counts whether merged or counted at once") {
   CappedCounts whole(50), a(50), b(50);
   std::mt19937_64 rng(3);
