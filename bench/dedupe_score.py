@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
 """dedupe_score.py - score one `sockfilter --stats` run against a gen_corpus.py corpus.
 
-    dedupe_score.py INPUT OUTPUT STATS_FILE TRUTH_JSON EVENTS_TSV
+    dedupe_score.py INPUT OUTPUT STATS_FILE TRUTH_JSON EVENTS_TSV [CENSUS_TSV]
 
 INPUT is the corpus, OUTPUT what sockfilter wrote for it, STATS_FILE its stderr (the
 --stats line), TRUTH_JSON the corpus sidecar and EVENTS_TSV the generator's --events-out.
+CENSUS_TSV (bench/signature_census's event table) adds the signatures per cause: over
+the sidecar's nine causes, over every event the classifier gave one of them, and over the
+sidecar's socket-error events only (which isolates the normalizer from event assembly
+and classification), with the sidecar signatures split or merged.
 
 Output lines are matched back to input lines in order (the filter only drops whole events
 and inserts marker lines), which tells which socket-error events kept a sample. Prints one
@@ -80,7 +84,40 @@ def main(argv):
         "socket_bytes_left_pct": round(100.0 * (out_bytes - non_socket) / sock_bytes, 3),
         "stats": stats,
     }
+    if len(argv) > 6:
+        result["census"] = census(argv[6], truth, events_path)
     print(json.dumps(result))
+
+
+def census(census_path, truth, events_path):
+    nine = set(truth["causes"])
+    truth_sig = {}
+    for row in open(events_path):
+        if not row.startswith("#"):
+            f = row.rstrip("\n").split("\t")
+            if f[2] == "socket":
+                truth_sig[int(f[0])] = f[4]
+    all_pairs, nine_pairs, true_pairs = set(), set(), set()
+    mine_of_truth, truth_of_mine = {}, {}
+    for row in open(census_path):
+        first, _, cause, sig = row.rstrip("\n").split("\t")
+        pair = (cause, sig)
+        all_pairs.add(pair)
+        if cause in nine:
+            nine_pairs.add(pair)
+        t = truth_sig.get(int(first))
+        if t is not None and cause in nine:
+            true_pairs.add(pair)
+            mine_of_truth.setdefault(t, set()).add(pair)
+            truth_of_mine.setdefault(pair, set()).add(t)
+    return {
+        "all_causes": len(all_pairs),
+        "nine_causes": len(nine_pairs),
+        "nine_causes_true_socket_events": len(true_pairs),
+        "true_socket_ratio": round(len(true_pairs) / truth["distinct_signatures"], 4),
+        "truth_signatures_split": sum(1 for v in mine_of_truth.values() if len(v) > 1),
+        "signatures_merging_truth": sum(1 for v in truth_of_mine.values() if len(v) > 1),
+    }
 
 
 if __name__ == "__main__":

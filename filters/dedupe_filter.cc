@@ -203,7 +203,7 @@ void DedupeFilter::StartRun(SignatureState* s, const Event& event, TimeMs t) {
   run.order = order_;
   std::string_view first_line = event.first_line_text();
   run.json = event.tags.json || IsJsonObjectLine(first_line);
-  run.sample = CutSample(first_line, &run.sample_cut);
+  run.set_sample(CutSample(first_line, &run.sample_cut));
   if (t != kNoTime) {
     run.due = std::min(s->window_start + options_.window_ms, t + options_.marker_interval_ms);
     PushDeadline(*s);
@@ -222,7 +222,7 @@ void DedupeFilter::WriteMarker(SignatureState* s) {
   fields.first = run.first;
   fields.last = run.last;
   fields.peers = run.peers.Count();
-  fields.sample = run.sample;
+  fields.sample = run.sample_text();
   fields.sample_cut = run.sample_cut;
   marker_.clear();
   AppendMarker(fields, run.json, &marker_);

@@ -12,11 +12,12 @@ constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun"
 constexpr std::string_view kLogfmtTimeKeys[] = {
     "ts=", "time=", "timestamp=", "@timestamp=", "t=", "level=", "lvl=", "severity="};
 // Keys that loggers put before the message of a JSON line and that vary per line or only
-// say where and when it was written.
+// say when and on which host or thread it was written. A JSON logger name is a field
+// like any other: it stays part of the signature.
 constexpr std::string_view kJsonVolatileKeys[] = {
-    "time",        "ts",     "timestamp",   "@timestamp", "@version", "level",       "lvl",
-    "severity",    "pid",    "hostname",    "host",       "thread",   "thread_name", "threadName",
-    "level_value", "logger", "logger_name", "loggerName", "v"};
+    "time",        "ts",         "timestamp",   "@timestamp", "@version", "level",
+    "lvl",         "severity",   "pid",         "hostname",   "host",     "thread",
+    "thread_name", "threadName", "level_value", "v"};
 // Endings of the last name segment that make a token an exception class, not a logger.
 constexpr std::string_view kExceptionEndings[] = {"Exception", "Error", "Throwable", "Failure"};
 
@@ -90,16 +91,19 @@ size_t HeaderScanner::TextLength() const {
   if (size_t end = Syslog(p)) return SkipBlanks(end);
   size_t header_end = 0;
   bool seen = false;
+  bool bracket = false;
   while (p < s_.size()) {
     bool last = false;
     size_t next = 0;
     char c = s_[p];
     if (c == '[') {
       next = Bracket(p, seen);
+      bracket |= next != 0;
     } else if (IsDigit(c) || (seen && c == '+')) {
       next = NumberToken(p);
     } else if ((next = Level(p, &last)) || (next = LogfmtTime(p))) {
     } else if (seen && ((next = Separator(p)) != 0)) {
+      last = bracket;  // "ts - LEVEL [thread:Class@42] - message" (ZooKeeper, log4j)
     } else if (seen && ((next = Logger(p)) != 0)) {
       last = true;  // the logger is the header's last field
     }

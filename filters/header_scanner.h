@@ -8,13 +8,13 @@
 //   levels                  ERROR, WARN, ... (upper case) and Python's `ERROR:logger:`
 //   brackets                [thread], [2024-03-11 ...: WARNING/ForkPoolWorker-8], [error]
 //                           (a bracket opens a header only when it holds a time or a level)
-//   separators              -, ---, |
+//   separators              -, ---, | (after a bracket, a separator ends the header)
 //   logfmt                  ts=..., time=..., level=...
 //   loggers                 `com.acme.Foo: ` (log4j), `c.a.Foo     : ` (Spring Boot)
 //   syslog                  Mar 11 03:13:30 host prog[pid]:
 // A token that looks like an exception class (`java.io.IOException:`) is never taken for a
 // logger. For a JSON object line the header is the run of leading volatile keys ("time",
-// "ts", "@timestamp", "level", "pid", "hostname", "thread_name", "logger_name", ...).
+// "ts", "@timestamp", "level", "pid", "hostname", "thread_name", ...).
 //
 //   size_t body = HeaderScanner(line).Length(/*json=*/false);
 #pragma once

@@ -24,7 +24,7 @@
 
 namespace sockfilter {
 
-inline constexpr size_t kMaxSampleBytes = 200;
+inline constexpr size_t kMaxSampleBytes = 200;  // < 256 (stored with a one-byte length)
 
 struct MarkerFields {
   uint64_t repeats = 0;    // suppressed events

@@ -9,6 +9,9 @@ SignatureTable::SignatureTable(uint32_t capacity) : capacity_(capacity == 0 ? 1 
   size_t slots = std::bit_ceil(size_t{capacity_} * 2);
   slots_.assign(slots < 16 ? 16 : slots, kEmpty);
   mask_ = slots_.size() - 1;
+  // Address space only: pages are touched as states are added, and the vector never
+  // reallocates (no copy, no doubling past the capacity).
+  states_.reserve(capacity_);
 }
 
 size_t SignatureTable::HomeSlot(uint64_t sig, int cause) const {

@@ -15,11 +15,13 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
-#include <string>
+#include <string_view>
 #include <vector>
 
 #include "analyzer/event.h"
+#include "filters/marker.h"
 #include "filters/peer_counter.h"
 
 namespace sockfilter {
@@ -33,8 +35,17 @@ struct SuppressedRun {
   TimeMs due = kNoTime;  // when its marker is written (window end or marker interval)
   uint64_t order = 0;    // input order of the first suppressed event
   PeerCounter peers;
-  std::string sample;  // first line of the first suppressed event, cut
   bool sample_cut = false;
+  uint8_t sample_size = 0;
+  // The first line of the first suppressed event, cut; inline, so that a run is one
+  // allocation (100000 of them must fit the memory budget).
+  char sample[kMaxSampleBytes];
+
+  std::string_view sample_text() const { return {sample, sample_size}; }
+  void set_sample(std::string_view text) {
+    sample_size = static_cast<uint8_t>(text.size());
+    memcpy(sample, text.data(), text.size());
+  }
   bool json = false;  // the suppressed events are JSON lines
 };
 

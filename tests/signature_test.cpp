@@ -82,6 +82,10 @@ TEST_CASE("the per-line header is dropped in every common layout", "[signature]"
        "2024-03-11 03:13:29,842 - ERROR [QuorumPeer[myid=1]/0:0:0:0:0:0:0:0:2181:Foo@450] - "
        "Lost connection",
        "Lost connection"},
+      {"zookeeper, message in brackets",
+       "2024-03-11 03:13:29,842 - WARN  [CommitProcessor:1:Foo@500] - [8eb74177-34, "
+       "L:/10.0.0.1:4 - R:inventory/10.1.98.84:8081] An exception",
+       "[<HEX>-<N>, L:/<IP> - R:inventory/<IP>] An exception"},
       {"kafka", "[2024-03-11 03:13:29,842] ERROR boom", "boom"},
       {"python", "2024-03-11 03:13:29,842 ERROR [app.client] boom", "boom"},
       {"gunicorn", "[2024-03-11 03:15:54 +0000] [20452] [WARNING] Retrying", "Retrying"},
@@ -93,6 +97,10 @@ TEST_CASE("the per-line header is dropped in every common layout", "[signature]"
       {"syslog", "Mar 11 03:13:30 web-01 sshd[2217]: fatal: Write failed", "fatal: Write failed"},
       {"json", "{\"time\":1710126809141,\"pid\":59,\"hostname\":\"h-1\",\"msg\":\"boom\"}",
        "\"msg\":\"boom\"}"},
+      {"json logger name is not header",
+       "{\"@timestamp\":\"2024-03-11T03:15:55Z\",\"level\":\"ERROR\",\"logger_name\":\"a.B\","
+       "\"message\":\"x\"}",
+       "\"logger_name\":\"a.B\",\"message\":\"x\"}"},
       {"no header", "[rates] upstream error: Error: shutdown ENOTCONN",
        "[rates] upstream error: Error: shutdown ENOTCONN"},
   };
