@@ -14,6 +14,7 @@ namespace {
 
 constexpr size_t kBlockBytes = 1 << 20;
 constexpr size_t kOutBytes = 256 * 1024;
+constexpr int kSpareBlocks = 2;  // with the one being filled: the encoder never waits on us
 
 // Receives each piece of encoded output.
 using Emit = void (*)(void* context, const char* data, size_t size);
@@ -111,45 +112,98 @@ std::unique_ptr<CompressSink::Encoder> MakeEncoder(Compression compression, int 
 }  // namespace
 
 CompressSink::CompressSink(int fd, std::string name, Compression compression, int level)
-    : fd_(fd),
-      name_(std::move(name)),
-      encoder_(MakeEncoder(compression, level)),
-      block_(new char[kBlockBytes]) {}
+    : fd_(fd), name_(std::move(name)), encoder_(MakeEncoder(compression, level)) {
+  current_.data.reset(new char[kBlockBytes]);
+  if (compression == Compression::kNone) return;  // copying out needs no thread
+  for (int i = 0; i < kSpareBlocks; ++i)
+    spare_.push_back(Block{std::make_unique<char[]>(kBlockBytes)});
+  encoder_thread_ = std::thread([this] { EncoderLoop(); });
+}
 
-CompressSink::~CompressSink() = default;
+CompressSink::~CompressSink() {
+  if (!encoder_thread_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  encoder_thread_.join();
+}
 
 void CompressSink::Write(std::string_view bytes) {
   bytes_in_ += bytes.size();
   while (!bytes.empty() && ok()) {
-    size_t n = std::min(bytes.size(), kBlockBytes - used_);
-    memcpy(block_.get() + used_, bytes.data(), n);
-    used_ += n;
+    size_t n = std::min(bytes.size(), kBlockBytes - current_.size);
+    memcpy(current_.data.get() + current_.size, bytes.data(), n);
+    current_.size += n;
     bytes.remove_prefix(n);
-    if (used_ == kBlockBytes) EncodeBlock(false);
+    if (current_.size == kBlockBytes) HandOff(false);
   }
 }
 
 void CompressSink::Finish() {
-  if (finished_ || !ok()) return;
+  if (finished_) return;
   finished_ = true;
-  EncodeBlock(true);
+  HandOff(true);
+  if (encoder_thread_.joinable()) encoder_thread_.join();
 }
 
-void CompressSink::EncodeBlock(bool last) {
+void CompressSink::HandOff(bool last) {
+  current_.last = last;
+  if (!encoder_thread_.joinable()) {
+    Encode(current_);
+    current_.size = 0;
+    return;
+  }
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait(lock, [this] { return !spare_.empty(); });  // the encoder always gives blocks back
+  ready_.push_back(std::move(current_));
+  current_ = std::move(spare_.back());
+  spare_.pop_back();
+  current_.size = 0;
+  lock.unlock();
+  cv_.notify_all();
+}
+
+void CompressSink::EncoderLoop() {
+  for (;;) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return !ready_.empty() || stop_; });
+    if (ready_.empty()) return;  // stopped without Finish()
+    Block block = std::move(ready_.front());
+    ready_.pop_front();
+    lock.unlock();
+    Encode(block);
+    bool last = block.last;
+    lock.lock();
+    spare_.push_back(std::move(block));
+    lock.unlock();
+    cv_.notify_all();
+    if (last) return;
+  }
+}
+
+void CompressSink::Encode(const Block& block) {
+  if (!status_.ok()) return;  // after a failure, blocks are only drained
   auto emit = [](void* context, const char* data, size_t size) {
     static_cast<CompressSink*>(context)->WriteAll(data, size);
   };
-  Status s = encoder_->Encode(block_.get(), used_, last, emit, this);
-  used_ = 0;
-  if (!s.ok() && status_.ok()) status_ = Status::Error(name_ + ": " + s.message());
+  Status s = encoder_->Encode(block.data.get(), block.size, block.last, emit, this);
+  if (!s.ok()) Fail(Status::Error(name_ + ": " + s.message()));
+}
+
+void CompressSink::Fail(Status status) {
+  if (!status_.ok()) return;
+  status_ = std::move(status);
+  failed_.store(true, std::memory_order_relaxed);
 }
 
 void CompressSink::WriteAll(const char* data, size_t size) {
-  while (size > 0 && ok()) {
+  while (size > 0 && status_.ok()) {
     ssize_t n = ::write(fd_, data, size);
     if (n < 0) {
       if (errno == EINTR) continue;
-      status_ = Status::Error(name_ + ": write failed: " + strerror(errno));
+      Fail(Status::Error(name_ + ": write failed: " + strerror(errno)));
       return;
     }
     data += n;
