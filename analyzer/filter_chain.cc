@@ -19,9 +19,9 @@ bool ToMillis(double seconds, TimeMs* ms) {
 Result<DedupeOptions> MakeDedupeOptions(const RuleBook& rules, const FilterOptions& options) {
   DedupeOptions d;
   if (!ToMillis(options.window_seconds, &d.window_ms))
-    return Status::Error("--window: must be a positive number of seconds");
+    return Status::Error("--window: must be a positive number of seconds, at most 1e10");
   if (!ToMillis(options.marker_interval_seconds, &d.marker_interval_ms))
-    return Status::Error("--marker-interval: must be a positive number of seconds");
+    return Status::Error("--marker-interval: must be a positive number of seconds, at most 1e10");
   if (options.keep < 1) return Status::Error("--keep: must be at least 1");
   if (options.max_signatures < 1) return Status::Error("--max-signatures: must be at least 1");
   d.keep = options.keep;

@@ -30,6 +30,7 @@ class Reader {
     return !e[key].get(*out) || Fail(key);
   }
   bool Time(element e, std::string_view key, TimeMs* out);
+  bool Span(element e, TimeMs* first, TimeMs* last);
   bool Hex(std::string_view text, uint64_t* out) {
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out, 16);
     return (ec == std::errc() && end == text.data() + text.size()) || Fail("hex value");
@@ -59,6 +60,14 @@ bool Reader::Time(element e, std::string_view key, TimeMs* out) {
   if (v.get(text)) return Fail(key);
   *out = ParseTimestampValue(text, 1970);
   return *out != kNoTime || Fail(key);
+}
+
+// "first" and "last" of one span: both null, or both times in order. A file edited by
+// hand (or damaged) with last before first would make the report's spans negative.
+bool Reader::Span(element e, TimeMs* first, TimeMs* last) {
+  if (!Time(e, "first", first) || !Time(e, "last", last)) return false;
+  bool ordered = (*first == kNoTime) == (*last == kNoTime) && *first <= *last;
+  return ordered || Fail("first/last");
 }
 
 bool Reader::Distinct(element e, DistinctCounter* out) {
@@ -129,8 +138,7 @@ bool Reader::Signatures(element shown, CauseStats* c) {
     SignatureStats* s = c->FindOrAddSignature(sig);
     if (s == nullptr) return Fail("too many signatures");
     s->sample = std::string(sample);
-    if (!Uint(e, "count", &s->count) || !Time(e, "first", &s->first) || !Time(e, "last", &s->last))
-      return false;
+    if (!Uint(e, "count", &s->count) || !Span(e, &s->first, &s->last)) return false;
   }
   return true;
 }
@@ -138,9 +146,9 @@ bool Reader::Signatures(element shown, CauseStats* c) {
 bool Reader::Cause(element shown, element stats, CauseStats* c) {
   element peers, clients, peer_counts, endpoint_counts, component_counts, timeline;
   if (!Uint(shown, "count", &c->count) || !Uint(shown, "lines", &c->lines) ||
-      !Time(shown, "first", &c->first) || !Time(shown, "last", &c->last) ||
-      !Uint(shown, "on_write", &c->on_write) || !Uint(shown, "on_read", &c->on_read) ||
-      !Uint(shown, "http_response", &c->http_response) || !Signatures(shown, c))
+      !Span(shown, &c->first, &c->last) || !Uint(shown, "on_write", &c->on_write) ||
+      !Uint(shown, "on_read", &c->on_read) || !Uint(shown, "http_response", &c->http_response) ||
+      !Signatures(shown, c))
     return false;
   if (shown["timeline"].get(timeline) || !Timeline(timeline, &c->timeline)) return Fail("timeline");
   if (stats["peers"].get(peers) || stats["http_clients"].get(clients) ||
@@ -223,11 +231,10 @@ Status Reader::Read(element doc, Summary* s) {
   bool ok = Uint(doc, "inputs", &s->inputs) && Uint(doc, "bytes", &s->bytes) &&
             Uint(doc, "lines", &s->lines) && Uint(doc, "events", &s->events) &&
             Uint(doc, "timed_events", &s->timed_events) && !doc["span"].get(span) &&
-            Time(span, "first", &s->first) && Time(span, "last", &s->last) &&
-            !doc["causes"].get(causes) && !doc["stats"].get(stats) &&
-            !stats["causes"].get(stats_causes) && !stats["gaps"].get(gaps) &&
-            !stats["bursts"].get(bursts) && !stats["client_abort_peers"].get(abort) &&
-            !stats["host"].get(host);
+            Span(span, &s->first, &s->last) && !doc["causes"].get(causes) &&
+            !doc["stats"].get(stats) && !stats["causes"].get(stats_causes) &&
+            !stats["gaps"].get(gaps) && !stats["bursts"].get(bursts) &&
+            !stats["client_abort_peers"].get(abort) && !stats["host"].get(host);
   if (!ok) return Status::Error(name_ + ": missing or malformed field " + error_);
   object cause_map;
   if (causes.get(cause_map)) return Status::Error(name_ + ": \"causes\" is not an object");

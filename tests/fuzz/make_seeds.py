@@ -121,7 +121,26 @@ def filter_chain():
     write("filter_chain", "json-flood", bytes([2, 0, 0, 0, 0, 1, 64]) + u16(380) + bytes([10]) + u16(200) + json)
 
 
+def merge():
+    # Summaries written by the built binary (pass its path as the first argument).
+    import sys
+    if len(sys.argv) < 2:
+        print("merge seeds: pass the built sockfilter binary to regenerate them")
+        return
+    for i, log in enumerate(LOGS[:4]):
+        path = ROOT / log
+        args = [sys.argv[1], "analyze", "--format", "json"] + (["--compact"] if i % 2 else [])
+        out = subprocess.run(args + [str(path)], stdout=subprocess.PIPE, check=True).stdout
+        if len(out) < 60000:  # seeds stay under the fuzzer's -max_len
+            write("merge", pathlib.Path(log).parent.name, out)
+    host = ROOT / "samples/host/netstat_s_two_snapshots.txt"
+    out = subprocess.run([sys.argv[1], "analyze", "--format", "json", str(ROOT / LOGS[0]), str(host)],
+                         stdout=subprocess.PIPE, check=True).stdout
+    write("merge", "with-host", out)
+
+
 def main():
+    merge()
     captures()
     filter_chain()
     lines_events()
