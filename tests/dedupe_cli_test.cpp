@@ -1,10 +1,7 @@
 // End-to-end tests of flood suppression through the built binary: accounting on generated
 // corpora, eviction, signals and latency through real pipes.
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <simdjson.h>
@@ -14,9 +11,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/child_process.h"
 #include "tests/test_util.h"
-
-extern char** environ;
 
 namespace sockfilter {
 namespace {
@@ -25,90 +21,57 @@ using Clock = std::chrono::steady_clock;
 using test::ProcessResult;
 using test::RunSockfilter;
 
-// The built binary with its standard input and output on pipes, for live-stream tests.
+// The built binary with its standard input and output on pipes, for live-stream tests:
+// write to it, read what it has written so far, signal it, wait with a deadline.
 class LiveProcess {
  public:
-  explicit LiveProcess(const std::vector<std::string>& args) {
-    int in[2], out[2];
-    if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) FAIL("pipe failed");
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, in[0], 0);
-    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-    std::vector<std::string> storage = {SOCKFILTER_BINARY};
-    storage.insert(storage.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (std::string& a : storage) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    int rc = posix_spawn(&pid_, SOCKFILTER_BINARY, &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    close(in[0]);
-    close(out[1]);
-    REQUIRE(rc == 0);
-    stdin_ = in[1];
-    stdout_ = out[0];
-  }
-  ~LiveProcess() {
-    CloseInput();
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    if (stdout_ >= 0) close(stdout_);
+  explicit LiveProcess(const std::vector<std::string>& args)
+      : child_(args, {.in = in_.read_end(), .out = out_.write_end()}) {
+    in_.CloseRead();
+    out_.CloseWrite();
   }
 
-  void Write(const std::string& bytes) {
-    REQUIRE(write(stdin_, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()));
-  }
-  void CloseInput() {
-    if (stdin_ >= 0) close(stdin_);
-    stdin_ = -1;
-  }
-  void Signal(int signo) { kill(pid_, signo); }
+  void Write(const std::string& bytes) { REQUIRE(test::WriteAllTo(in_.write_end(), bytes)); }
+  void CloseInput() { in_.CloseWrite(); }
+  void Signal(int signo) { child_.Signal(signo); }
 
   // Reads what arrives within `ms`; false at end of output.
   bool Read(int ms) {
-    struct pollfd p = {stdout_, POLLIN, 0};
+    struct pollfd p = {out_.read_end(), POLLIN, 0};
     if (poll(&p, 1, ms) <= 0) return true;
     char buf[65536];
-    ssize_t n = read(stdout_, buf, sizeof buf);
+    ssize_t n = read(out_.read_end(), buf, sizeof buf);
     if (n <= 0) return false;
-    out_.append(buf, static_cast<size_t>(n));
+    out_text_.append(buf, static_cast<size_t>(n));
     return true;
   }
   // Reads until `text` has arrived or `deadline` passes.
   bool WaitFor(const std::string& text, Clock::time_point deadline) {
-    while (out_.find(text) == std::string::npos) {
-      if (Clock::now() > deadline || !Read(20)) return out_.find(text) != std::string::npos;
+    while (out_text_.find(text) == std::string::npos) {
+      if (Clock::now() > deadline || !Read(20)) return out_text_.find(text) != std::string::npos;
     }
     return true;
   }
   // Reads to the end of output and returns the exit code (128 + signal when killed); -1
-  // when the process has not ended within `seconds` (it is then killed).
+  // when the output has not ended within `seconds` (the process is then killed).
   int Wait(int seconds = 10) {
     auto deadline = Clock::now() + std::chrono::seconds(seconds);
-    while (Read(50) && Clock::now() < deadline) {
+    bool open = true;
+    while (open && Clock::now() < deadline) open = Read(50);
+    if (open) {
+      child_.Signal(SIGKILL);
+      child_.Wait();
+      return -1;
     }
-    int status = 0;
-    while (waitpid(pid_, &status, WNOHANG) == 0) {
-      if (Clock::now() > deadline) {
-        kill(pid_, SIGKILL);
-        waitpid(pid_, nullptr, 0);
-        pid_ = -1;
-        return -1;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return child_.Wait().code;
   }
-  const std::string& out() const { return out_; }
+  const std::string& out() const { return out_text_; }
 
  private:
-  pid_t pid_ = -1;
-  int stdin_ = -1;
-  int stdout_ = -1;
-  std::string out_;
+  test::Pipe in_;
+  test::Pipe out_;
+  test::ChildProcess child_;
+  std::string out_text_;
 };
 
 struct Stats {

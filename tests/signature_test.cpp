@@ -4,6 +4,8 @@
 #include <set>
 #include <string>
 
+#include "filters/stream_hash.h"
+
 namespace sockfilter {
 namespace {
 
@@ -160,6 +162,28 @@ TEST_CASE("the signature is a fixed function of the text", "[signature]") {
         FormatSignature(Sig("java.io.IOException: Broken pipe")));
   CHECK(FormatSignature(0x0123456789abcdefULL) == "0123456789abcdef");
   CHECK(FormatSignature(Sig("Connection reset by peer")) == "3aca537e8c311f6c");
+}
+
+TEST_CASE("a signature is the hash of the normalized text, fed in any pieces", "[signature]") {
+  const char* kTexts[] = {
+      "",
+      "2024-03-11 03:13:29,842 ERROR [main] peer 10.0.0.7:41234 gone\r\n\tat a.B.c(B.java:1)\n",
+      "{\"time\":1,\"msg\":\"read ECONNRESET 0x7f00aa id 3f2504e0-4f89-11d3-9a0c-0305e82c3301\"}",
+      "x  y\t\tz ::1 fe80::1 @5e2de80c deadbeefcafe 1.5s 4.1.100 "
+      "long words to pass 64 bytes",
+  };
+  for (SignatureMode mode : {SignatureMode::kNormalized, SignatureMode::kRaw}) {
+    Signer signer(mode);
+    for (const char* text : kTexts) {
+      std::string normalized = signer.Normalize(text, false);
+      StreamHash whole, pieces;
+      whole.Append(normalized);
+      for (size_t i = 0; i < normalized.size(); i += 3) pieces.Append(normalized.substr(i, 3));
+      uint64_t sig = signer.Sign(text, false);
+      CHECK(whole.Final() == sig);
+      CHECK(pieces.Final() == sig);
+    }
+  }
 }
 
 TEST_CASE("parsing signature modes", "[signature]") {
