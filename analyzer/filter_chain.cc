@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "analyzer/classify_stage.h"
+#include "analyzer/timestamp.h"
 
 namespace sockfilter {
 
@@ -47,6 +48,7 @@ Result<std::unique_ptr<FilterChain>> BuildFilterChain(const RuleBook& rules,
   auto dedupe = std::make_unique<DedupeFilter>(std::move(*dedupe_options), final_sink);
   if (!rules.classifier) return Status::Error("the rules hold no classifier");
   auto classify = std::make_unique<ClassifyStage>(rules.classifier, dedupe.get());
+  classify->set_default_year(options.default_year != 0 ? options.default_year : CurrentUtcYear());
   return std::make_unique<FilterChain>(std::move(classify), std::move(dedupe));
 }
 

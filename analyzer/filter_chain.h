@@ -34,6 +34,9 @@ struct FilterOptions {
   DedupeMode dedupe = DedupeMode::kSocket;               // --dedupe socket|all|none
   SignatureMode signature = SignatureMode::kNormalized;  // --signature normalized|raw
   uint32_t max_signatures = 100'000;                     // --max-signatures N (>= 1)
+  // The year of timestamps written without one (syslog's "Mar 11 03:13:30"); 0: the current
+  // UTC year. A stream that also has dated lines puts them in its own year anyway.
+  int default_year = 0;
 };
 
 class FilterChain {

@@ -1,5 +1,6 @@
 // `sockfilter [filter]`: the stream filter.
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -11,6 +12,7 @@
 #include "analyzer/load_rules.h"
 #include "analyzer/output_sink.h"
 #include "analyzer/pipeline.h"
+#include "analyzer/timestamp.h"
 
 namespace sockfilter {
 
@@ -30,6 +32,15 @@ struct FilterArgs {
   uint64_t max_event_bytes = 4 << 20;
   ChainArgs chain;  // --window, --keep, --dedupe, ... (shared with `compact`)
 };
+
+// Timestamps without a year (syslog) get the year of the first file's last change, as in
+// `analyze`, or the current year on a stream.
+int DefaultYear(const std::string& first_input) {
+  struct stat st;
+  if (first_input != "-" && stat(first_input.c_str(), &st) == 0 && S_ISREG(st.st_mode))
+    return YearOf(TimeMs{st.st_mtim.tv_sec} * 1000);
+  return CurrentUtcYear();
+}
 
 }  // namespace
 
@@ -70,6 +81,7 @@ int RunFilterCommand(const Args& args) {
     return kExitUsage;
   }
   OutputSink out(STDOUT_FILENO);
+  raw.chain.filter.default_year = DefaultYear(raw.inputs.front());
   Result<std::unique_ptr<FilterChain>> chain = BuildFilterChain(*rules, raw.chain.filter, &out);
   if (!chain.ok()) {
     spdlog::error("{}", chain.status().message());
