@@ -46,6 +46,10 @@ Result<std::unique_ptr<FilterChain>> BuildFilterChain(const RuleBook& rules,
   Result<DedupeOptions> dedupe_options = MakeDedupeOptions(rules, options);
   if (!dedupe_options.ok()) return dedupe_options.status();
   auto dedupe = std::make_unique<DedupeFilter>(std::move(*dedupe_options), final_sink);
+  // Pure pass-through needs no classification: skipping it keeps `--dedupe none` at the
+  // speed of reading and assembling alone.
+  if (options.dedupe == DedupeMode::kNone)
+    return std::make_unique<FilterChain>(nullptr, std::move(dedupe));
   if (!rules.classifier) return Status::Error("the rules hold no classifier");
   auto classify = std::make_unique<ClassifyStage>(rules.classifier, dedupe.get());
   classify->set_default_year(options.default_year != 0 ? options.default_year : CurrentUtcYear());
