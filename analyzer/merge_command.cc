@@ -49,6 +49,11 @@ Status MergeText(const std::string& text, const std::string& name, Summary* tota
     ++*count;
     return Status::Ok();
   }
+  // An indented document opens with a line holding only "{": it is one summary, and its own
+  // error says what is wrong (read line by line it would only be "not JSON").
+  std::string_view opening = std::string_view(text).substr(first + 1);
+  opening = opening.substr(0, opening.find('\n'));
+  if (opening.find_first_not_of(" \t\r") == std::string_view::npos) return whole.status();
   size_t line_no = 0;
   for (size_t pos = 0; pos < text.size();) {
     size_t end = std::min(text.find('\n', pos), text.size());

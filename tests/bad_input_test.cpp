@@ -399,6 +399,33 @@ TEST_CASE("A huge --window or --marker-interval neither overflows nor loses a li
   }
 }
 
+// Found by the merge fuzz target: such a span made the text report's bucket arithmetic
+// overflow.
+TEST_CASE("merge refuses a summary whose span ends before it begins", "[bad-input]") {
+  TempDir dir;
+  WriteFile(dir.File("app.log"), "2024-03-11 03:13:29,842 INFO start\n" + kReset +
+                                     "2024-03-11 04:00:00,000 INFO later\n");
+  ProcessResult analyze = RunSockfilter({"analyze", "--format", "json", dir.File("app.log")});
+  REQUIRE(analyze.exit_code == 0);
+  std::string json = analyze.out;
+  const std::string first = "2024-03-11T03:13:29.842Z", last = "2024-03-11T04:00:00.000Z";
+  size_t span = json.find("\"span\"");
+  REQUIRE(span != std::string::npos);
+  size_t at_first = json.find(first, span), at_last = json.find(last, span);
+  REQUIRE(at_first < at_last);
+  json.replace(at_last, last.size(), first);
+  json.replace(at_first, first.size(), last);
+  WriteFile(dir.File("swapped.json"), json);
+  ProcessResult merge = RunSockfilter({"merge", dir.File("swapped.json")});
+  CHECK(merge.exit_code == 1);
+  CHECK(merge.out.empty());
+  CHECK(merge.err.find("swapped.json") != std::string::npos);
+  CHECK(merge.err.find("first/last") != std::string::npos);
+  // The untouched summary merges fine.
+  WriteFile(dir.File("good.json"), analyze.out);
+  CHECK(RunSockfilter({"merge", dir.File("good.json")}).exit_code == 0);
+}
+
 TEST_CASE("ANSI escape sequences pass through the filter but never reach the report raw",
           "[bad-input]") {
   TempDir dir;
