@@ -24,7 +24,10 @@ Result<DedupeOptions> MakeDedupeOptions(const RuleBook& rules, const FilterOptio
   if (!ToMillis(options.marker_interval_seconds, &d.marker_interval_ms))
     return Status::Error("--marker-interval: must be a positive number of seconds, at most 1e10");
   if (options.keep < 1) return Status::Error("--keep: must be at least 1");
-  if (options.max_signatures < 1) return Status::Error("--max-signatures: must be at least 1");
+  // The table's slots are allocated up front (8-16 bytes per signature), and Boost reads "-1"
+  // as 4294967295: an upper bound keeps a typo from becoming a 32 GiB allocation.
+  if (options.max_signatures < 1 || options.max_signatures > kMaxSignaturesLimit)
+    return Status::Error("--max-signatures: must be between 1 and 10000000");
   d.keep = options.keep;
   d.mode = options.dedupe;
   d.signature = options.signature;

@@ -27,13 +27,15 @@
 
 namespace sockfilter {
 
+inline constexpr uint32_t kMaxSignaturesLimit = 10'000'000;
+
 struct FilterOptions {
   double window_seconds = 300;                           // --window SECONDS (> 0)
   uint32_t keep = 1;                                     // --keep N (>= 1)
   double marker_interval_seconds = 60;                   // --marker-interval SECONDS (> 0)
   DedupeMode dedupe = DedupeMode::kSocket;               // --dedupe socket|all|none
   SignatureMode signature = SignatureMode::kNormalized;  // --signature normalized|raw
-  uint32_t max_signatures = 100'000;                     // --max-signatures N (>= 1)
+  uint32_t max_signatures = 100'000;  // --max-signatures N (1 to kMaxSignaturesLimit)
   // The year of timestamps written without one (syslog's "Mar 11 03:13:30"); 0: the current
   // UTC year. A stream that also has dated lines puts them in its own year anyway.
   int default_year = 0;

@@ -399,6 +399,20 @@ TEST_CASE("A huge --window or --marker-interval neither overflows nor loses a li
   }
 }
 
+// "-1" reads as 4294967295 for an unsigned option; the signature table's slots for that many
+// were allocated up front and the process died of std::bad_alloc.
+TEST_CASE("A huge or negative --max-signatures is refused, not allocated", "[bad-input]") {
+  for (const char* n : {"-1", "4294967295", "10000001"}) {
+    ProcessResult r = RunSockfilter({"--max-signatures", n}, kReset);
+    INFO("--max-signatures " << n << "\n" << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("--max-signatures: must be between 1 and 10000000") != std::string::npos);
+  }
+  ProcessResult largest = RunSockfilter({"--max-signatures", "10000000"}, kReset);
+  CHECK(largest.exit_code == 0);
+  CHECK(largest.out == kReset);
+}
+
 // Found by the merge fuzz target: such a span made the text report's bucket arithmetic
 // overflow.
 TEST_CASE("merge refuses a summary whose span ends before it begins", "[bad-input]") {
