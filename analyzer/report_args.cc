@@ -31,11 +31,15 @@ int64_t ParseDurationMs(const std::string& text) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || value <= 0) return 0;
   std::string unit(end, text.data() + text.size());
-  if (unit.empty() || unit == "s") return value * 1000;
-  if (unit == "m" || unit == "min") return value * 60000;
-  if (unit == "h") return value * 3600000;
-  if (unit == "d") return value * 86400000;
-  return 0;
+  int64_t unit_ms = 0;
+  if (unit.empty() || unit == "s") unit_ms = 1000;
+  if (unit == "m" || unit == "min") unit_ms = 60000;
+  if (unit == "h") unit_ms = 3600000;
+  if (unit == "d") unit_ms = 86400000;
+  // Ten years is more than any log spans; beyond, the product could overflow.
+  constexpr int64_t kMaxMs = int64_t{3650} * 86400000;
+  if (unit_ms == 0 || value > kMaxMs / unit_ms) return 0;
+  return value * unit_ms;
 }
 
 Result<ReportPlan> BuildReportPlan(const ReportArgs& args, const std::vector<CauseInfo>& causes) {
@@ -46,7 +50,8 @@ Result<ReportPlan> BuildReportPlan(const ReportArgs& args, const std::vector<Cau
   if (!args.bucket.empty()) {
     plan.options.bucket_ms = ParseDurationMs(args.bucket);
     if (plan.options.bucket_ms == 0)
-      return Status::Error("--bucket " + args.bucket + ": not a duration (30s, 5m, 1h, 1d)");
+      return Status::Error("--bucket " + args.bucket +
+                           ": not a duration (30s, 5m, 1h, 1d; at most 3650d)");
   }
   plan.options.top = std::max<size_t>(1, args.top);
   plan.options.colour = plan.format == "text" && ColourAllowed(STDOUT_FILENO);

@@ -399,6 +399,19 @@ TEST_CASE("A huge --window or --marker-interval neither overflows nor loses a li
   }
 }
 
+// `--bucket 99999999999999d` overflowed the multiplication to milliseconds (UBSan).
+TEST_CASE("A huge analyze --bucket is refused without overflow", "[bad-input]") {
+  TempDir dir;
+  WriteFile(dir.File("app.log"), kReset);
+  for (const char* bucket : {"99999999999999d", "9223372036854775807s", "3651d"}) {
+    ProcessResult r = RunSockfilter({"analyze", "--bucket", bucket, dir.File("app.log")});
+    INFO("--bucket " << bucket << "\n" << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("not a duration (30s, 5m, 1h, 1d; at most 3650d)") != std::string::npos);
+  }
+  CHECK(RunSockfilter({"analyze", "--bucket", "3650d", dir.File("app.log")}).exit_code == 0);
+}
+
 // "-1" reads as 4294967295 for an unsigned option; the signature table's slots for that many
 // were allocated up front and the process died of std::bad_alloc.
 TEST_CASE("A huge or negative --max-signatures is refused, not allocated", "[bad-input]") {
