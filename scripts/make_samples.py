@@ -8,14 +8,14 @@ ordinary one-line records. Every record starts a line with a timestamp, except a
 a continuation of the record above it. The tests rely on
 that (tests/event_assembler_test.cpp).
 
-    python3 samples/generate.py          # rewrites the files next to this script
+    python3 scripts/make_samples.py      # rewrites the files in samples/
 """
 
 import os
 import random
 from datetime import datetime, timedelta, timezone
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "samples")
 START = datetime(2024, 3, 11, 3, 13, 29, 842000, tzinfo=timezone.utc)
 
 
