@@ -80,7 +80,13 @@ std::optional<CaptureTextParser::SsRow> CaptureTextParser::ParseSsRow(
   if (fields.size() < i + 5 || !IsSsState(fields[i])) return std::nullopt;
   std::optional<int64_t> recv = ParseInt(fields[i + 1]), send = ParseInt(fields[i + 2]);
   if (!recv || !send || *recv < 0 || *send < 0) return std::nullopt;
-  if (fields[i + 3].find(':') == std::string_view::npos) return std::nullopt;
+  std::string_view local = fields[i + 3];
+  if (local.find(':') == std::string_view::npos) return std::nullopt;
+  // ss prints addresses in printable ASCII; anything else is not an ss row, and must never
+  // reach a report, where a control byte could drive the reader's terminal.
+  for (char c : local)
+    if (static_cast<unsigned char>(c) < 0x21 || static_cast<unsigned char>(c) > 0x7e)
+      return std::nullopt;
   return SsRow{fields[i], fields[i + 3], static_cast<uint32_t>(*recv),
                static_cast<uint32_t>(*send)};
 }

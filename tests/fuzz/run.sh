@@ -5,7 +5,7 @@
 # that did it is saved under $BUILD_DIR/fuzz-artifacts/ (add it to the corpus when fixed).
 #
 #   tests/fuzz/run.sh                      every target, FUZZ_SECONDS (20) each
-#   FUZZ_SECONDS=600 FUZZ_SEED=0 tests/fuzz/run.sh   a long local run, random seed
+#   FUZZ_SECONDS=600 FUZZ_SEED=0 FUZZ_RUNS=-1 tests/fuzz/run.sh   a long local run
 #   FUZZ_SECONDS=0 tests/fuzz/run.sh timestamp   the regression corpus only, one target
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -53,14 +53,17 @@ for name in "${targets[@]}"; do
     # New inputs go to the scratch directory (first), the repo's corpus is only read.
     dirs=("$work/$name")
     [ -d "$corpus" ] && dirs+=("$corpus")
-    # A fixed seed makes the short run repeat the same mutations on every machine, so a
-    # change that passes here passes in CI; FUZZ_SEED=0 picks a random seed (long runs).
-    "$binary" -seed="${FUZZ_SEED:-1}" -max_total_time="$seconds" -timeout=10 \
+    # A fixed seed and a fixed number of executions make the short run repeat exactly the
+    # mutations a local run checked, on any machine, so a change that passes here passes
+    # in CI; the time limit only caps a slow machine. Long local runs: FUZZ_SEED=0 (random)
+    # FUZZ_RUNS=-1 (unlimited) FUZZ_SECONDS=600.
+    "$binary" -seed="${FUZZ_SEED:-1}" -runs="${FUZZ_RUNS:-2000}" -max_total_time="$seconds" \
+      -timeout=10 \
       -rss_limit_mb=2048 -max_len=65536 \
       -print_final_stats=1 -artifact_prefix="$artifacts/$name-" "${dirs[@]}" \
       >"$work/$name.log" 2>&1 ||
       { tail -n 60 "$work/$name.log"; echo "fuzz $name: finding saved in $artifacts"; exit 1; }
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$name.log")
-    echo "   $name: ${runs:-?} executions in ${seconds}s, no findings"
+    echo "   $name: ${runs:-?} executions (seed ${FUZZ_SEED:-1}), no findings"
   fi
 done
