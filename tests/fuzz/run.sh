@@ -57,7 +57,7 @@ for name in "${targets[@]}"; do
     # mutations a local run checked, on any machine, so a change that passes here passes
     # in CI; the time limit only caps a slow machine. Long local runs: FUZZ_SEED=0 (random)
     # FUZZ_RUNS=-1 (unlimited) FUZZ_SECONDS=600.
-    "$binary" -seed="${FUZZ_SEED:-1}" -runs="${FUZZ_RUNS:-2000}" -max_total_time="$seconds" \
+    "$binary" -seed="${FUZZ_SEED:-1}" -runs="${FUZZ_RUNS:-20000}" -max_total_time="$seconds" \
       -timeout=10 \
       -rss_limit_mb=2048 -max_len=65536 \
       -print_final_stats=1 -artifact_prefix="$artifacts/$name-" "${dirs[@]}" \
