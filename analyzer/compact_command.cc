@@ -6,6 +6,7 @@
 
 #include "analyzer/analyze_summary.h"
 #include "analyzer/chain_options.h"
+#include "analyzer/civil_time.h"
 #include "analyzer/cli.h"
 #include "analyzer/commands.h"
 #include "analyzer/compress_sink.h"
@@ -85,8 +86,11 @@ class FilterChainStages : public CompactChain {
 };
 
 ChainFactory FilterChainFactory(const RuleBook& rules, const FilterOptions& options) {
-  return [&rules, options](EventSink* out) -> Result<std::unique_ptr<CompactChain>> {
-    Result<std::unique_ptr<FilterChain>> chain = BuildFilterChain(rules, options, out);
+  return [&rules, options](EventSink* out,
+                           TimeMs mtime_ms) -> Result<std::unique_ptr<CompactChain>> {
+    FilterOptions per_file = options;
+    per_file.default_year = YearOf(mtime_ms);  // as the filter does for its first file
+    Result<std::unique_ptr<FilterChain>> chain = BuildFilterChain(rules, per_file, out);
     if (!chain.ok()) return chain.status();
     return std::unique_ptr<CompactChain>(std::make_unique<FilterChainStages>(std::move(*chain)));
   };

@@ -5,7 +5,7 @@
 // The Compactor builds both afresh for each file, through factories the front end gives
 // it:
 //
-//   ChainFactory chain = [&](EventSink* out) { return MakeFilterChain(options, rules, out); };
+//   ChainFactory chain = [&](EventSink* out, TimeMs mtime_ms) { ... };
 //   SummaryFactory summary = [&](const std::string& path, TimeMs mtime) { return ...; };
 //   Compactor compactor(rules, options, chain, summary);
 //
@@ -38,7 +38,10 @@ class CompactSummary : public EventSink {
   virtual Result<std::string> Json() const = 0;
 };
 
-using ChainFactory = std::function<Result<std::unique_ptr<CompactChain>>(EventSink* out)>;
+// `mtime_ms` is the file's modification time: timestamps without a year take its year,
+// as `sockfilter [filter] FILE` does, so the compacted bytes are the filter's bytes.
+using ChainFactory =
+    std::function<Result<std::unique_ptr<CompactChain>>(EventSink* out, TimeMs mtime_ms)>;
 // `path` is the file being compacted, `mtime_ms` its modification time (the year of
 // timestamps that carry none).
 using SummaryFactory =

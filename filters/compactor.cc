@@ -187,7 +187,7 @@ Status Compactor::Filter(CompactInput* in, int out_fd, CompactResult* result,
                          std::string* summary_json) {
   const std::string& path = result->path;
   CompressSink out(out_fd, path, result->output, options_.level);
-  Result<std::unique_ptr<CompactChain>> chain = chain_(&out);
+  Result<std::unique_ptr<CompactChain>> chain = chain_(&out, TimeMs{in->st.st_mtim.tv_sec} * 1000);
   if (!chain.ok()) return chain.status();
   std::unique_ptr<CompactSummary> summary;
   if (options_.summary && !options_.dry_run && summary_)

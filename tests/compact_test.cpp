@@ -165,6 +165,25 @@ TEST_CASE("compact rewrites a file with exactly what the filter writes for it") 
   CHECK(Entries(dir.path()) == std::vector<std::string>{"app.log.1", "app.log.1.sockfilter.json"});
 }
 
+TEST_CASE("compact gives a syslog file the year of its mtime, as the filter does") {
+  // Syslog timestamps carry no year: both commands take it from the file's mtime, so a
+  // file rotated in an earlier year compacts to the filter's bytes (markers included).
+  TempDir dir;
+  std::string log;
+  for (int i = 0; i < 20; ++i) {
+    log += "Dec 31 23:59:" + std::string(i < 10 ? "0" : "") + std::to_string(i) +
+           " web-01 sshd[4242]: fatal: Write failed: Connection reset by peer [preauth]\n";
+  }
+  std::string path = dir.File("auth.log.1");
+  WriteFile(path, log);
+  REQUIRE(Shell("touch -d '2020-12-31 23:59:59' " + path) == 0);
+  ProcessResult filtered = RunSockfilter({path});
+  REQUIRE(filtered.exit_code == 0);
+  REQUIRE(filtered.out.find("first=2020-12-31T23:59:01.000Z") != std::string::npos);
+  REQUIRE(RunSockfilter({"compact", "--no-summary", path}).exit_code == 0);
+  CHECK(ReadFile(path) == filtered.out);
+}
+
 TEST_CASE("compact keeps the file's mode and modification time") {
   TempDir dir;
   std::string path = dir.File("app.log.1");
