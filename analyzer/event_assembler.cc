@@ -29,7 +29,9 @@ EventAssembler::EventAssembler(std::shared_ptr<const MultilineRules> rules, Line
       sink_(sink),
       limits_(limits),
       input_(input),
-      state_(rules_->record_state()) {}
+      state_(rules_->record_state()) {
+  event_.input = input_;
+}
 
 void EventAssembler::OnLine(const Line& line) {
   if (line.piece) return OnPiece(line);
@@ -133,14 +135,14 @@ void EventAssembler::Extend(Span* span, const Line& line) {
 
 void EventAssembler::Emit(Span* span) {
   if (span->lines == 0 && span->kind != EventKind::kPiece) return;
-  Event event;
-  event.raw = reader_->View(span->begin, span->end);
-  event.offset = span->begin;
-  event.first_line = span->first_line;
-  event.line_count = span->lines;
-  event.kind = span->kind;
-  event.input = input_;
-  sink_->OnEvent(event);
+  // One Event reused for every emit: sinks take it by const reference, so its tags stay
+  // empty, and building a fresh one per event (zeroing ~100 bytes) cost more than the rest.
+  event_.raw = reader_->View(span->begin, span->end);
+  event_.offset = span->begin;
+  event_.first_line = span->first_line;
+  event_.line_count = span->lines;
+  event_.kind = span->kind;
+  sink_->OnEvent(event_);
   span->lines = 0;
 }
 

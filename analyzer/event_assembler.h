@@ -68,6 +68,7 @@ class EventAssembler {
   EventLimits limits_;
   const InputInfo* input_;
 
+  Event event_;  // the one handed to sink_, refilled per event
   Span pending_;
   Span blanks_;  // blank lines after pending_, undecided
   int state_;

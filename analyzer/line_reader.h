@@ -35,7 +35,7 @@ struct Line {
 class LineReader {
  public:
   struct Options {
-    size_t block_bytes = 1 << 20;     // bytes asked of the source per read (>= 256 KiB)
+    size_t block_bytes = 1 << 18;     // bytes asked of the source per read (>= 256 KiB)
     size_t max_line_bytes = 4 << 20;  // longer lines are handed out in pieces
   };
 
@@ -62,9 +62,13 @@ class LineReader {
 
  private:
   static constexpr uint64_t kNoPin = ~uint64_t{0};
+  static constexpr size_t kNoChunk = ~size_t{0};
+  static constexpr size_t kChunk = 64;  // bytes per newline mask
 
   bool Refill();
   void Emit(size_t end, bool partial, Line* line);
+  // Index of the first '\n' in buf_[from, to), or `to` when there is none.
+  size_t FindNewline(size_t from, size_t to);
 
   ByteSource* source_;
   Options options_;
@@ -76,6 +80,10 @@ class LineReader {
   uint64_t base_ = 0;  // absolute offset of buf_[0]
   uint64_t pin_ = kNoPin;
   uint64_t line_number_ = 0;
+  // Newline bits of the 64-byte chunk of buf_ that starts at chunk_base_ (a multiple of
+  // 64); bytes past end_ give stray bits, which FindNewline masks off. Reset by Refill.
+  size_t chunk_base_ = kNoChunk;
+  uint64_t chunk_mask_ = 0;
   bool in_piece_ = false;  // the last line handed out was a non-final piece
   bool eof_ = false;
   Status status_;

@@ -16,7 +16,7 @@ namespace sockfilter {
 
 class OutputSink : public EventSink {
  public:
-  explicit OutputSink(int fd, std::string name = "<stdout>", size_t buffer_bytes = 1 << 20);
+  explicit OutputSink(int fd, std::string name = "<stdout>", size_t buffer_bytes = 1 << 18);
   ~OutputSink() override;
 
   void OnEvent(const Event& event) override { Write(event.raw); }
