@@ -1,17 +1,14 @@
 #include "analyzer/event_traits.h"
 
 #include <algorithm>
+#include <array>
+#include <bit>
+#include <cstdint>
+#include <iterator>
 
 namespace sockfilter {
 
 namespace {
-
-template <size_t N>
-bool ContainsAny(std::string_view text, const std::string_view (&needles)[N]) {
-  for (std::string_view n : needles)
-    if (text.find(n) != std::string_view::npos) return true;
-  return false;
-}
 
 // Said of the call that failed. The first line names it more often than the stack trace,
 // whose frames mention both reads and writes, so it is asked first.
@@ -33,6 +30,78 @@ constexpr std::string_view kHttpResponseWords[] = {"ClientAbortException",
                                                    "response body",
                                                    "writing response",
                                                    "response to "};
+
+// One pass finds every word of the three lists, case-sensitively as written. It steps
+// through the text like Wu-Manber: a window of kMinWord bytes is judged by its last two
+// bytes, which either show that no word can start in the window's first bytes (then it
+// moves up to three bytes on) or select the candidates, whose first two bytes pick the
+// words (a bit per word in each table, so the AND is exact for two bytes) that are then
+// compared in full.
+enum WordKind : uint8_t { kWrite = 1, kRead = 2, kHttp = 4 };
+
+constexpr size_t kMinWord = 4;
+constexpr size_t kMaxShift = kMinWord - 1;
+
+constexpr size_t Bigram(uint8_t a, uint8_t b) { return a | size_t{b} << 8; }
+
+struct WordTable {
+  std::string_view words[32];
+  uint8_t kinds[32] = {};
+  int size = 0;
+  std::array<uint32_t, 256> first{};   // bit w: words[w] starts with this byte
+  std::array<uint32_t, 256> second{};  // bit w: words[w] has this byte second
+  // By the window's last two bytes: how far the window may move without passing the start
+  // of a word; 0 when a word may start where the window does.
+  std::array<uint8_t, 1 << 16> shift{};
+
+  constexpr WordTable() { shift.fill(kMaxShift); }
+
+  template <size_t N>
+  constexpr void Add(const std::string_view (&list)[N], WordKind kind) {
+    for (std::string_view w : list) {
+      words[size] = w;
+      kinds[size] = kind;
+      first[static_cast<uint8_t>(w[0])] |= uint32_t{1} << size;
+      second[static_cast<uint8_t>(w[1])] |= uint32_t{1} << size;
+      ++size;
+      for (size_t j = 0; j + 2 <= kMinWord; ++j) {
+        uint8_t& s = shift[Bigram(w[j], w[j + 1])];
+        s = std::min<uint8_t>(s, kMinWord - 2 - j);
+      }
+    }
+  }
+};
+
+constexpr WordTable MakeWordTable() {
+  WordTable t;
+  t.Add(kWriteWords, kWrite);
+  t.Add(kReadWords, kRead);
+  t.Add(kHttpResponseWords, kHttp);
+  return t;
+}
+
+template <size_t N>
+constexpr size_t Shortest(const std::string_view (&list)[N]) {
+  size_t n = SIZE_MAX;
+  for (std::string_view w : list) n = std::min(n, w.size());
+  return n;
+}
+static_assert(std::min({Shortest(kWriteWords), Shortest(kReadWords),
+                        Shortest(kHttpResponseWords)}) >= kMinWord,
+              "the skip table assumes no word is shorter than kMinWord");
+static_assert(std::size(kWriteWords) + std::size(kReadWords) + std::size(kHttpResponseWords) <= 32,
+              "a word is one bit of a uint32_t");
+constexpr WordTable kWordTable = MakeWordTable();
+
+// The kinds of the candidate words `mask` that occur at the start of `rest`.
+uint8_t KindsAt(uint32_t mask, std::string_view rest) {
+  uint8_t kinds = 0;
+  for (; mask != 0; mask &= mask - 1) {
+    int w = std::countr_zero(mask);
+    if (rest.starts_with(kWordTable.words[w])) kinds |= kWordTable.kinds[w];
+  }
+  return kinds;
+}
 
 std::string_view StripDigitsSuffix(std::string_view s) {
   // "nio-8080-exec-12" -> "nio-8080-exec", "ForkPoolWorker-6" -> "ForkPoolWorker"
@@ -113,15 +182,31 @@ std::string_view SyslogProgram(std::string_view line) {
 
 CallTraits DescribeCall(std::string_view text) {
   text = text.substr(0, kTraitScanBytes);
-  std::string_view first = text.substr(0, text.find('\n'));
-  CallTraits traits;
-  traits.write = ContainsAny(first, kWriteWords);
-  traits.read = !traits.write && ContainsAny(first, kReadWords);
-  if (!traits.write && !traits.read) {
-    traits.write = ContainsAny(text, kWriteWords);
-    traits.read = !traits.write && ContainsAny(text, kReadWords);
+  const size_t first_end = std::min(text.find('\n'), text.size());
+  uint8_t first = 0, all = 0;  // WordKinds seen in the first line, in the whole text
+  const auto* p = reinterpret_cast<const uint8_t*>(text.data());
+  for (size_t i = 0; i + kMinWord <= text.size();) {
+    if (size_t shift = kWordTable.shift[Bigram(p[i + 2], p[i + 3])]) {
+      i += shift;
+      continue;
+    }
+    uint32_t mask = kWordTable.first[p[i]] & kWordTable.second[p[i + 1]];
+    if (mask != 0) {
+      uint8_t kinds = KindsAt(mask, text.substr(i));
+      if (i < first_end) first |= kinds;
+      all |= kinds;
+      // The rest of the text cannot change the answer any more.
+      bool call_known = (first & kWrite) || (i >= first_end && ((first & kRead) || (all & kWrite)));
+      if ((all & kHttp) && call_known) break;
+    }
+    ++i;
   }
-  traits.http_response = ContainsAny(text, kHttpResponseWords);
+  // The first line is asked first: the stack trace's frames mention both reads and writes.
+  uint8_t call = (first & (kWrite | kRead)) ? first : all;
+  CallTraits traits;
+  traits.write = (call & kWrite) != 0;
+  traits.read = !traits.write && (call & kRead) != 0;
+  traits.http_response = (all & kHttp) != 0;
   return traits;
 }
 
