@@ -73,8 +73,8 @@ class Classifier {
     };
     struct Found {
       int rule;
-      size_t begin;
-      std::string_view peer, errno_text, endpoint;
+      size_t begin;                 // of the match, in the classified text
+      size_t line_begin, line_end;  // the line it was found on
     };
     std::vector<Hit> hits;
     std::vector<Found> found;
@@ -129,7 +129,10 @@ class Classifier {
   void MatchLine(std::string_view text, size_t begin, size_t end, Scratch* scratch) const;
   bool TryRule(int index, std::string_view text, size_t begin, size_t end,
                Scratch::Found* found) const;
-  Classification Decide(const Scratch& scratch) const;
+  // Runs the rule of `found` again for its named groups and fills the fields of `result`
+  // that are still empty.
+  void Capture(const Scratch::Found& found, std::string_view text, Classification* result) const;
+  Classification Decide(const Scratch& scratch, std::string_view text) const;
 
   std::vector<RuleInfo> infos_;
   std::vector<Rule> rules_;
