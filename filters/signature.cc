@@ -1,6 +1,9 @@
 #include "filters/signature.h"
 
 #include <array>
+#include <bit>
+#include <cstring>
+#include <memory>
 
 #include "filters/header_scanner.h"
 #include "filters/stream_hash.h"
@@ -292,6 +295,13 @@ std::string_view Body(std::string_view raw, bool json) {
   return raw.substr(HeaderLength(first, json));
 }
 
+// A line without the '\r' of its "\r\n" terminator; `end` is where the line ends in the body
+// (npos for the last line, whose final '\r' is text).
+std::string_view WithoutCr(std::string_view line, size_t end) {
+  if (end != std::string_view::npos && !line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return line;
+}
+
 template <class Out>
 void Emit(SignatureMode mode, std::string_view raw, bool json, Out* out) {
   std::string_view body = Body(raw, json);
@@ -315,9 +325,101 @@ bool ParseSignatureMode(std::string_view text, SignatureMode* mode) {
   return true;
 }
 
-uint64_t Signer::Sign(std::string_view raw, bool json) const {
+// Remembers, for recent continuation lines, the bytes they add to the normalized text: a
+// "\n" and the line masked. A direct-mapped table keyed by a hash of the raw line; a hit
+// needs equal raw bytes too, so a hash collision only costs a miss.
+class Signer::LineMemo {
+ public:
+  static constexpr size_t kSlots = 4096;
+  static constexpr int kSlotBits = 12;
+  static constexpr size_t kMaxLine = 256;  // longer lines are masked each time
+  static constexpr size_t kSlotBytes = 2 * kMaxLine;
+
+  // Adds "\n" and `line` masked to `hash`. `line` holds no '\n' and no final "\r" of a
+  // "\r\n".
+  void AppendLine(std::string_view line, StreamHash* hash) {
+    if (line.empty() || line.size() > kMaxLine) {
+      hash->Append("\n");
+      MaskBody(line, hash);
+      return;
+    }
+    uint64_t key = KeyOf(line);
+    size_t slot = key >> (64 - kSlotBits);
+    Tag& tag = tags_[slot];
+    char* bytes = bytes_.get() + slot * kSlotBytes;
+    if (tag.key == key && tag.line_size == line.size() &&
+        memcmp(bytes, line.data(), line.size()) == 0) {
+      hash->Append(std::string_view(bytes + tag.line_size, tag.masked_size));
+      return;
+    }
+    masked_.clear();
+    masked_.push_back('\n');
+    StringOut out(&masked_);
+    MaskBody(line, &out);
+    hash->Append(masked_);
+    if (line.size() + masked_.size() > kSlotBytes) return;  // digits grew it: not kept
+    tag = Tag{key, static_cast<uint16_t>(line.size()), static_cast<uint16_t>(masked_.size())};
+    memcpy(bytes, line.data(), line.size());
+    memcpy(bytes + line.size(), masked_.data(), masked_.size());
+  }
+
+ private:
+  struct Tag {
+    uint64_t key = 0;
+    uint16_t line_size = 0;  // 0: an empty slot (empty lines are never kept)
+    uint16_t masked_size = 0;
+  };
+
+  // Only picks the slot and rejects most misses early; it never leaves the process, so
+  // native byte order is fine.
+  static uint64_t KeyOf(std::string_view s) {
+    uint64_t h = s.size() * 0x9e3779b97f4a7c15ULL;
+    size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+      uint64_t w;
+      memcpy(&w, s.data() + i, 8);
+      h = std::rotl((h ^ w) * 0xff51afd7ed558ccdULL, 29);
+    }
+    uint64_t tail = 0;
+    for (; i < s.size(); ++i) tail = tail << 8 | static_cast<uint8_t>(s[i]);
+    h = (h ^ tail) * 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 32);
+  }
+
+  std::array<Tag, kSlots> tags_{};
+  // Slot k holds its raw line, then the masked bytes, at k * kSlotBytes; read only where a
+  // tag says something was written.
+  std::unique_ptr<char[]> bytes_ = std::make_unique_for_overwrite<char[]>(kSlots * kSlotBytes);
+  std::string masked_;  // a line being masked, reused
+};
+
+Signer::Signer(SignatureMode mode) : mode_(mode) {}
+Signer::~Signer() = default;
+Signer::Signer(const Signer& other) : mode_(other.mode_) {}
+Signer& Signer::operator=(const Signer& other) {
+  mode_ = other.mode_;
+  memo_.reset();
+  return *this;
+}
+
+uint64_t Signer::Sign(std::string_view raw, bool json) {
   StreamHash hash;
-  Emit(mode_, raw, json, &hash);
+  if (mode_ == SignatureMode::kRaw) {
+    Emit(mode_, raw, json, &hash);
+    return hash.Final();
+  }
+  // Line by line, which masks exactly as MaskBody does over the whole body: no mask looks
+  // across a '\n', and the '\r' of a "\r\n" is dropped here instead.
+  std::string_view body = Body(raw, json);
+  size_t end = body.find('\n');
+  MaskBody(WithoutCr(body.substr(0, end), end), &hash);
+  if (end == std::string_view::npos) return hash.Final();
+  if (memo_ == nullptr) memo_ = std::make_unique<LineMemo>();
+  while (end != std::string_view::npos) {
+    size_t begin = end + 1;
+    end = body.find('\n', begin);
+    memo_->AppendLine(WithoutCr(body.substr(begin, end - begin), end), &hash);
+  }
   return hash.Final();
 }
 

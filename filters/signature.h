@@ -18,8 +18,19 @@
 // The hash is written out byte by byte (no dependence on endianness, word size, locale or
 // a per-process seed): the same text gives the same signature on every run and machine.
 //
-// Speed: one pass over the event's bytes with a hand-written scanner; no allocation
-// (Normalize() into a string is for tests and debugging).
+// Speed: one pass over the event's bytes with a hand-written scanner. Masking is line-local
+// (no mask spans a line break), and the continuation lines of stack traces repeat verbatim
+// from event to event, so Sign() remembers the masked form of recent continuation lines
+// (up to 256 bytes each, in a direct-mapped table of 4096 lines kept in the Signer, about
+// 2 MiB allocated on first use): a repeated line costs a hash and a memcmp of its raw bytes
+// instead of the scanner. A remembered line is found by comparing its bytes, never by a
+// hash alone, and the value hashed is the same, so the memo changes no signature: Sign()
+// is always the StreamHash of Normalize()'s text. The first line (header dropped) is
+// masked every time; it holds the ids and addresses that differ between repeats.
+//
+// Threads: Sign() updates the memo, so a Signer is used by one thread at a time; each
+// thread that signs has its own (analyze makes one per input file, each DedupeFilter owns
+// one). Normalize() only reads the mode. A copy starts with an empty memo.
 //
 //   Signer signer(SignatureMode::kNormalized);
 //   uint64_t sig = signer.Sign(event.raw, event.tags.json);
@@ -28,6 +39,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -40,17 +52,25 @@ bool ParseSignatureMode(std::string_view text, SignatureMode* mode);
 
 class Signer {
  public:
-  explicit Signer(SignatureMode mode) : mode_(mode) {}
+  explicit Signer(SignatureMode mode);
+  ~Signer();
+  Signer(const Signer& other);
+  Signer& operator=(const Signer& other);
 
   // The signature of an event's bytes (every line, terminators included). `json`: the
-  // event is one JSON object line (its leading volatile keys are the header).
-  uint64_t Sign(std::string_view raw, bool json) const;
+  // event is one JSON object line (its leading volatile keys are the header). Not const:
+  // it remembers masked lines (see Threads above).
+  uint64_t Sign(std::string_view raw, bool json);
 
-  // The text that Sign() hashes, with masks written out ("<N>", "<IP>", ...).
+  // The text that Sign() hashes, with masks written out ("<N>", "<IP>", ...). Masks the
+  // whole text in one pass without the memo: the reference Sign() is tested against.
   std::string Normalize(std::string_view raw, bool json) const;
 
  private:
+  class LineMemo;
+
   SignatureMode mode_;
+  std::unique_ptr<LineMemo> memo_;  // created by the first Sign() that needs it
 };
 
 // Where the body of `line` starts: the length of its per-line header (0 when it has

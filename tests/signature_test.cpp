@@ -3,8 +3,10 @@
 #include <catch2/catch.hpp>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "filters/stream_hash.h"
+#include "tests/test_util.h"
 
 namespace sockfilter {
 namespace {
@@ -182,6 +184,140 @@ TEST_CASE("a signature is the hash of the normalized text, fed in any pieces", "
       uint64_t sig = signer.Sign(text, false);
       CHECK(whole.Final() == sig);
       CHECK(pieces.Final() == sig);
+    }
+  }
+}
+
+// Deterministic xorshift: the same texts on every run.
+class Rng {
+ public:
+  explicit Rng(uint64_t seed) : s_(seed * 0x9e3779b97f4a7c15ULL + 1) {}
+  size_t Below(size_t n) {
+    s_ ^= s_ << 13;
+    s_ ^= s_ >> 7;
+    s_ ^= s_ << 17;
+    return static_cast<size_t>(s_ % n);
+  }
+
+ private:
+  uint64_t s_;
+};
+
+// A line of tokens that mask (numbers, addresses, hex, UUIDs), tokens that almost do, and
+// blanks, '\r' and ':' in every position; `size` picks short, slot-sized or long lines.
+std::string RandomLine(Rng* rng, size_t size) {
+  static const char* const kTokens[] = {"\tat com.acme.Foo.bar(Foo.java:",
+                                        "123)",
+                                        " ",
+                                        "  ",
+                                        "\t",
+                                        "\r",
+                                        ":",
+                                        "::",
+                                        "::1",
+                                        "fe80::1ff:fe23:4567:890a",
+                                        "10.0.0.7",
+                                        ":41234",
+                                        "1.5s",
+                                        "4.1.100",
+                                        "0x7f3a",
+                                        "@5e2de80c",
+                                        "deadbeef12",
+                                        "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+                                        "Thread-42",
+                                        "x",
+                                        "_",
+                                        ".",
+                                        "9",
+                                        "12:30:05",
+                                        "é",
+                                        "\x01"};
+  std::string line;
+  while (line.size() < size) line += kTokens[rng->Below(std::size(kTokens))];
+  return line;
+}
+
+// Events whose continuation lines come from a small pool (as stack frames repeat), with
+// "\n" or "\r\n" terminators, empty lines and lines longer than any the memo keeps.
+std::string RandomEvent(Rng* rng, const std::vector<std::string>& pool) {
+  std::string event = "2024-03-11 03:13:29,842 ERROR [main] " + RandomLine(rng, 40);
+  size_t lines = rng->Below(12);
+  for (size_t k = 0; k < lines; ++k) {
+    event += rng->Below(4) == 0 ? "\r\n" : "\n";
+    event += pool[rng->Below(pool.size())];
+  }
+  if (rng->Below(2) == 0) event += rng->Below(2) == 0 ? "\r\n" : "\n";
+  return event;
+}
+
+uint64_t HashOf(std::string_view text) {
+  StreamHash h;
+  h.Append(text);
+  return h.Final();
+}
+
+TEST_CASE("remembered lines sign as the one-pass normalization does", "[signature]") {
+  Rng rng(11);
+  std::vector<std::string> pool = {"", "\r", " ", "\t\r"};
+  for (size_t size : {1, 8, 60, 200, 250, 256, 257, 300, 1000})
+    for (int k = 0; k < 30; ++k) pool.push_back(RandomLine(&rng, size));
+  // Digits grow when masked: a line that fits the memo while its masked form does not.
+  pool.push_back(std::string(200, ' ') + "1 2 3 4 5 6 7 8 9 1 2 3 4 5 6 7 8 9 1 2 3 4 5 6 7");
+  Signer signer(SignatureMode::kNormalized);
+  for (int k = 0; k < 5000; ++k) {
+    std::string event = RandomEvent(&rng, pool);
+    INFO(event);
+    REQUIRE(signer.Sign(event, false) == HashOf(signer.Normalize(event, false)));
+  }
+}
+
+TEST_CASE("lines that take each other's memo slots still sign right", "[signature]") {
+  // Far more distinct lines than the memo has slots, each signed twice with other lines in
+  // between: every slot is reused and the second signature must still be right.
+  Rng rng(5);
+  std::vector<std::string> events;
+  for (int k = 0; k < 20000; ++k)
+    events.push_back("ERROR x\n" + RandomLine(&rng, 1 + rng.Below(120)) + "\n");
+  Signer signer(SignatureMode::kNormalized);
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string& event : events) {
+      INFO(event);
+      REQUIRE(signer.Sign(event, false) == HashOf(signer.Normalize(event, false)));
+    }
+  }
+}
+
+TEST_CASE("a copied signer signs as its original", "[signature]") {
+  const std::string event = "ERROR x\n\tat a.B.c(B.java:12)\n\tat d.E.f(E.java:7)\n";
+  Signer a(SignatureMode::kNormalized);
+  uint64_t sig = a.Sign(event, false);
+  Signer b = a;
+  CHECK(b.Sign(event, false) == sig);
+  Signer c(SignatureMode::kRaw);
+  c = a;
+  CHECK(c.Sign(event, false) == sig);
+  CHECK(a.Sign(event, false) == sig);
+}
+
+TEST_CASE("every sample event signs as its normalized text hashes", "[signature]") {
+  Signer signer(SignatureMode::kNormalized);
+  for (const char* sample :
+       {"samples/dotnet/console-reset.log", "samples/dotnet/kestrel-reset.log",
+        "samples/go/proxy-reset.log", "samples/java/spring-reset.log", "samples/nginx/error.log",
+        "samples/node/server-econnreset.log", "samples/python/requests-reset.log"}) {
+    std::string log = test::ReadFile(test::SourcePath(sample));
+    REQUIRE(!log.empty());
+    // Runs of up to 30 lines from each line on: traits of every event and more.
+    for (size_t begin = 0; begin < log.size();) {
+      size_t end = begin;
+      for (int lines = 0; lines < 30 && end < log.size(); ++lines) {
+        end = std::min(log.find('\n', end), log.size()) + 1;
+        std::string_view event = std::string_view(log).substr(begin, end - begin);
+        bool json = !event.empty() && event[0] == '{';
+        INFO(event);
+        REQUIRE(signer.Sign(event, json) == HashOf(signer.Normalize(event, json)));
+      }
+      begin = std::min(log.find('\n', begin), log.size()) + 1;
     }
   }
 }
