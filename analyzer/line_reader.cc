@@ -41,10 +41,14 @@ LineReader::LineReader(ByteSource* source, Options options)
       buf_(new char[options.block_bytes * 2 + kChunk]()),
       capacity_(options.block_bytes * 2) {}
 
-bool LineReader::HasBufferedLine() const {
+bool LineReader::HasBufferedLine() {
   if (pos_ == end_) return false;
   if (end_ - pos_ > options_.max_line_bytes || eof_) return true;
-  return memchr(buf_.get() + scan_, '\n', end_ - scan_) != nullptr;
+  if (scan_ < pos_) scan_ = pos_;
+  size_t nl = FindNewline(scan_, end_);
+  if (nl < end_) return true;
+  scan_ = end_;  // no newline before end_: the next search starts there
+  return false;
 }
 
 size_t LineReader::FindNewline(size_t from, size_t to) {

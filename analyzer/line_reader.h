@@ -47,7 +47,7 @@ class LineReader {
   bool Next(Line* line);
 
   // True when Next() can return a line without reading from the source.
-  bool HasBufferedLine() const;
+  bool HasBufferedLine();
 
   // Keeps the bytes from absolute `offset` on available to View() across calls to Next().
   void Pin(uint64_t offset) { pin_ = offset; }

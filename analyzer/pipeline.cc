@@ -40,13 +40,16 @@ void RunSource(ByteSource* source, const RuleBook& rules, const PipelineOptions&
   Line line;
   uint32_t lines = 0;
   for (;;) {
-    if (live && !reader.HasBufferedLine())
+    bool waited = false;
+    if (live && !reader.HasBufferedLine()) {
       WaitForInput(source, &assembler, sink, options.flush_timeout_ms);
+      waited = true;
+    }
     if (!reader.Next(&line)) break;
     assembler.OnLine(line);
-    // A file is checked every 256 lines: asking the chain of sinks costs virtual calls per
-    // line, and a closed output or a signal only needs noticing soon, not at once.
-    if ((live || (++lines & 255) == 0) && (!sink->ok() || ShutdownRequested())) {
+    // Checked after a wait and every 256 lines: asking the chain of sinks costs virtual
+    // calls per line, and a closed output or a signal only needs noticing soon, not at once.
+    if ((waited || (++lines & 255) == 0) && (!sink->ok() || ShutdownRequested())) {
       report->stopped = true;
       break;
     }

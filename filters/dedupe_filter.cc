@@ -100,6 +100,10 @@ void DedupeFilter::OnEvent(const Event& event) {
     return;
   }
   continued_index_ = kNoIndex;
+  if (options_.mode == DedupeMode::kNone) {  // nothing is held, so no time is needed
+    Forward(event);
+    return;
+  }
   TimeMs t = EventTime(event);
   if (t != kNoTime) WriteDueMarkers(t);
   if (event.kind == EventKind::kRecord && Eligible(event)) {
