@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds and runs every test: the suite in a normal Release build, then again under
+# Builds and runs every test: the suite and the integration lab (tests/lab: real servers,
+# injected faults) in a normal Release build, then the suite again under
 # AddressSanitizer + UndefinedBehaviorSanitizer, then the fuzz targets' regression
 # corpora and a short fuzz run each (when clang is available). Fails on any failure or
 # sanitizer report.
@@ -21,7 +22,8 @@ cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 ninja -C build-sanitize
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-(cd build-sanitize && ctest --output-on-failure -j1)
+# -LE lab: the integration lab (real servers, tests/lab) ran once against the Release build.
+(cd build-sanitize && ctest --output-on-failure -j1 -LE lab)
 
 if [ -x tests/fuzz/run.sh ]; then
   echo "== fuzz targets"
