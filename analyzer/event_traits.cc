@@ -4,6 +4,7 @@
 #include <array>
 #include <bit>
 #include <cstdint>
+#include <cstring>
 #include <iterator>
 
 namespace sockfilter {
@@ -42,7 +43,17 @@ enum WordKind : uint8_t { kWrite = 1, kRead = 2, kHttp = 4 };
 constexpr size_t kMinWord = 4;
 constexpr size_t kMaxShift = kMinWord - 1;
 
-constexpr size_t Bigram(uint8_t a, uint8_t b) { return a | size_t{b} << 8; }
+// Two bytes as the uint16_t that a load of them gives on this machine, so the scan reads
+// them at once.
+constexpr size_t Bigram(uint8_t a, uint8_t b) {
+  if constexpr (std::endian::native == std::endian::little) return a | size_t{b} << 8;
+  return size_t{a} << 8 | b;
+}
+size_t BigramAt(const uint8_t* p) {
+  uint16_t v;
+  memcpy(&v, p, 2);
+  return v;
+}
 
 struct WordTable {
   std::string_view words[32];
@@ -101,6 +112,36 @@ uint8_t KindsAt(uint32_t mask, std::string_view rest) {
     if (rest.starts_with(kWordTable.words[w])) kinds |= kWordTable.kinds[w];
   }
   return kinds;
+}
+
+struct WordsSeen {
+  uint8_t first_line = 0;  // WordKinds of the words in the first line
+  uint8_t anywhere = 0;    // ... in the whole text
+};
+
+// Stops as soon as the rest of the text cannot change what DescribeCall makes of it.
+WordsSeen FindWords(std::string_view text) {
+  WordsSeen seen;
+  if (text.size() < kMinWord) return seen;
+  const size_t first_end = std::min(text.find('\n'), text.size());
+  const size_t last = text.size() - kMinWord;  // the last place a word can start
+  const auto* p = reinterpret_cast<const uint8_t*>(text.data());
+  for (size_t i = 0; i <= last;) {
+    if (size_t shift = kWordTable.shift[BigramAt(p + i + 2)]) {
+      i += shift;
+      continue;
+    }
+    if (uint32_t mask = kWordTable.first[p[i]] & kWordTable.second[p[i + 1]]) {
+      uint8_t kinds = KindsAt(mask, text.substr(i));
+      if (i < first_end) seen.first_line |= kinds;
+      seen.anywhere |= kinds;
+      bool call_known = (seen.first_line & kWrite) ||
+                        (i >= first_end && ((seen.first_line & kRead) || (seen.anywhere & kWrite)));
+      if ((seen.anywhere & kHttp) && call_known) break;
+    }
+    ++i;
+  }
+  return seen;
 }
 
 std::string_view StripDigitsSuffix(std::string_view s) {
@@ -182,31 +223,13 @@ std::string_view SyslogProgram(std::string_view line) {
 
 CallTraits DescribeCall(std::string_view text) {
   text = text.substr(0, kTraitScanBytes);
-  const size_t first_end = std::min(text.find('\n'), text.size());
-  uint8_t first = 0, all = 0;  // WordKinds seen in the first line, in the whole text
-  const auto* p = reinterpret_cast<const uint8_t*>(text.data());
-  for (size_t i = 0; i + kMinWord <= text.size();) {
-    if (size_t shift = kWordTable.shift[Bigram(p[i + 2], p[i + 3])]) {
-      i += shift;
-      continue;
-    }
-    uint32_t mask = kWordTable.first[p[i]] & kWordTable.second[p[i + 1]];
-    if (mask != 0) {
-      uint8_t kinds = KindsAt(mask, text.substr(i));
-      if (i < first_end) first |= kinds;
-      all |= kinds;
-      // The rest of the text cannot change the answer any more.
-      bool call_known = (first & kWrite) || (i >= first_end && ((first & kRead) || (all & kWrite)));
-      if ((all & kHttp) && call_known) break;
-    }
-    ++i;
-  }
+  WordsSeen seen = FindWords(text);
   // The first line is asked first: the stack trace's frames mention both reads and writes.
-  uint8_t call = (first & (kWrite | kRead)) ? first : all;
+  uint8_t call = (seen.first_line & (kWrite | kRead)) ? seen.first_line : seen.anywhere;
   CallTraits traits;
   traits.write = (call & kWrite) != 0;
   traits.read = !traits.write && (call & kRead) != 0;
-  traits.http_response = (all & kHttp) != 0;
+  traits.http_response = (seen.anywhere & kHttp) != 0;
   return traits;
 }
 
