@@ -375,16 +375,24 @@ class Signer::LineMemo {
   static uint64_t KeyOf(std::string_view s) {
     uint64_t h = s.size() * 0x9e3779b97f4a7c15ULL;
     size_t i = 0;
-    for (; i + 8 <= s.size(); i += 8) {
-      uint64_t w;
-      memcpy(&w, s.data() + i, 8);
-      h = std::rotl((h ^ w) * 0xff51afd7ed558ccdULL, 29);
-    }
+    for (; i + 8 <= s.size(); i += 8) h = std::rotl((h ^ Load8(s.data() + i)) * kMul, 29);
     uint64_t tail = 0;
-    for (; i < s.size(); ++i) tail = tail << 8 | static_cast<uint8_t>(s[i]);
-    h = (h ^ tail) * 0xc4ceb9fe1a85ec53ULL;
+    if (i < s.size() && s.size() >= 8) {
+      tail = Load8(s.data() + s.size() - 8);  // the last 8 bytes, overlapping the words read
+    } else {
+      for (; i < s.size(); ++i) tail = tail << 8 | static_cast<uint8_t>(s[i]);
+    }
+    h = (h ^ tail) * kMul;
     return h ^ (h >> 32);
   }
+
+  static uint64_t Load8(const char* p) {
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+  }
+
+  static constexpr uint64_t kMul = 0xff51afd7ed558ccdULL;
 
   std::array<Tag, kSlots> tags_{};
   // Slot k holds its raw line, then the masked bytes, at k * kSlotBytes; read only where a
