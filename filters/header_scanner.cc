@@ -1,5 +1,8 @@
 #include "filters/header_scanner.h"
 
+#include <array>
+#include <cstdint>
+
 namespace sockfilter {
 
 namespace {
@@ -20,6 +23,13 @@ constexpr std::string_view kJsonVolatileKeys[] = {
     "thread_name", "threadName", "level_value", "v"};
 // Endings of the last name segment that make a token an exception class, not a logger.
 constexpr std::string_view kExceptionEndings[] = {"Exception", "Error", "Throwable", "Failure"};
+
+constexpr std::array<bool, 256> MakeNumberTokenChars() {
+  std::array<bool, 256> t{};
+  for (char c : std::string_view("0123456789:.,-/+TZ#")) t[static_cast<uint8_t>(c)] = true;
+  return t;
+}
+constexpr std::array<bool, 256> kNumberTokenChars = MakeNumberTokenChars();
 
 bool IsBlank(char c) { return c == ' ' || c == '\t'; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -163,10 +173,9 @@ size_t HeaderScanner::Bracket(size_t p, bool header_seen) const {
 
 // A timestamp piece, a pid, a zone or nginx's "pid#tid:".
 size_t HeaderScanner::NumberToken(size_t p) const {
-  static constexpr std::string_view kAllowed = "0123456789:.,-/+TZ#";
   size_t end = TokenEnd(p);
   for (size_t i = p; i < end; ++i) {
-    if (kAllowed.find(s_[i]) == std::string_view::npos) return 0;
+    if (!kNumberTokenChars[static_cast<uint8_t>(s_[i])]) return 0;
   }
   return end;
 }
@@ -198,6 +207,7 @@ size_t HeaderScanner::LogfmtTime(size_t p) const {
 }
 
 size_t HeaderScanner::Separator(size_t p) const {
+  if (s_[p] != '-' && s_[p] != '|') return 0;  // before measuring a token that may be long
   size_t end = TokenEnd(p);
   std::string_view tok = s_.substr(p, end - p);
   return (tok == "-" || tok == "--" || tok == "---" || tok == "|") ? end : 0;
