@@ -9,7 +9,7 @@ namespace sockfilter {
 void CappedCounts::Add(std::string_view key, uint64_t count) {
   if (key.empty()) return;
   total_ += count;
-  auto it = counts_.find(std::string(key));
+  auto it = counts_.find(key);
   if (it != counts_.end()) {
     it->second += count;
     kept_total_ += count;

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -40,8 +41,14 @@ class CappedCounts {
   void AddOthers(uint64_t n) { total_ += n; }
 
  private:
+  // Finds a key by its view: a key is looked up for every event, but copied only when new.
+  struct ViewHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+
   size_t cap_;
-  std::unordered_map<std::string, uint64_t> counts_;
+  std::unordered_map<std::string, uint64_t, ViewHash, std::equal_to<>> counts_;
   std::map<uint64_t, std::string> by_hash_;  // kept keys; the largest hash goes first
   uint64_t total_ = 0;
   uint64_t kept_total_ = 0;

@@ -36,7 +36,7 @@ int64_t QuietGaps::BinLow(int bin) {
 int64_t QuietGaps::BinHigh(int bin) { return bin >= kOverflowBin ? INT64_MAX : BinLow(bin + 1); }
 
 QuietGaps::PeerState* QuietGaps::Find(std::string_view peer) {
-  auto it = index_.find(std::string(peer));
+  auto it = index_.find(peer);
   return it == index_.end() ? nullptr : &order_[it->second].second;
 }
 

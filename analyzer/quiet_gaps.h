@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -74,9 +75,15 @@ class QuietGaps {
   PeerState* Find(std::string_view peer);
   void AddGap(int64_t gap_ms) { ++bins_[BinOf(gap_ms)]; }
 
+  // Finds a peer by its view: looked up for every timed event, copied only when new.
+  struct ViewHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+
   std::map<int, uint64_t> bins_;                          // bin -> gaps
   std::vector<std::pair<std::string, PeerState>> order_;  // admission order
-  std::unordered_map<std::string, size_t> index_;
+  std::unordered_map<std::string, size_t, ViewHash, std::equal_to<>> index_;
   uint64_t untracked_ = 0;
 };
 
