@@ -49,10 +49,15 @@ struct Event {
   uint32_t line_count = 0;  // lines that end in this event (a non-final piece ends none)
   EventKind kind = EventKind::kRecord;
   const InputInfo* input = nullptr;
+  // Bytes of the first line without its terminator, when the assembler knew it (it found
+  // the line's end already); kUnknownLength otherwise, and first_line_text() looks.
+  static constexpr uint32_t kUnknownLength = ~uint32_t{0};
+  uint32_t first_line_length = kUnknownLength;
   EventTags tags;
 
   // The first line, without its terminator.
   std::string_view first_line_text() const {
+    if (first_line_length != kUnknownLength) return raw.substr(0, first_line_length);
     std::string_view s = raw.substr(0, raw.find('\n'));
     if (!s.empty() && s.back() == '\r') s.remove_suffix(1);
     return s;

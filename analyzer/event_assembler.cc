@@ -124,6 +124,9 @@ void EventAssembler::Start(Span* span, const Line& line, EventKind kind) {
   span->begin = line.offset;
   span->end = line.offset + line.raw.size();
   span->first_line = line.number;
+  span->first_line_length = line.partial || line.text.size() >= Event::kUnknownLength
+                                ? Event::kUnknownLength
+                                : static_cast<uint32_t>(line.text.size());
   span->lines = 1;
   span->kind = kind;
 }
@@ -140,6 +143,7 @@ void EventAssembler::Emit(Span* span) {
   event_.raw = reader_->View(span->begin, span->end);
   event_.offset = span->begin;
   event_.first_line = span->first_line;
+  event_.first_line_length = span->first_line_length;
   event_.line_count = span->lines;
   event_.kind = span->kind;
   sink_->OnEvent(event_);

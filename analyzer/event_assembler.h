@@ -49,6 +49,7 @@ class EventAssembler {
     uint64_t begin = 0;  // absolute offsets in the input
     uint64_t end = 0;
     uint64_t first_line = 0;
+    uint32_t first_line_length = Event::kUnknownLength;  // of its text (no terminator)
     uint32_t lines = 0;
     EventKind kind = EventKind::kRecord;
   };
