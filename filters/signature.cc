@@ -1,11 +1,10 @@
 #include "filters/signature.h"
 
 #include <array>
-#include <bit>
-#include <cstring>
 #include <memory>
 
 #include "filters/header_scanner.h"
+#include "filters/line_memo.h"
 #include "filters/stream_hash.h"
 
 namespace sockfilter {
@@ -325,31 +324,16 @@ bool ParseSignatureMode(std::string_view text, SignatureMode* mode) {
   return true;
 }
 
-// Remembers, for recent continuation lines, the bytes they add to the normalized text: a
-// "\n" and the line masked. A direct-mapped table keyed by a hash of the raw line; a hit
-// needs equal raw bytes too, so a hash collision only costs a miss.
-class Signer::LineMemo {
+// The memo of continuation lines: for each, the bytes it adds to the normalized text, a
+// "\n" and the line masked.
+class Signer::Memo {
  public:
-  static constexpr size_t kSlots = 4096;
-  static constexpr int kSlotBits = 12;
-  static constexpr size_t kMaxLine = 256;  // longer lines are masked each time
-  static constexpr size_t kSlotBytes = 2 * kMaxLine;
-
-  // Adds "\n" and `line` masked to `hash`. `line` holds no '\n' and no final "\r" of a
+  // Adds "\n" and `line` masked to `hash`. `line` holds no '\n' and not the '\r' of a
   // "\r\n".
   void AppendLine(std::string_view line, StreamHash* hash) {
-    if (line.empty() || line.size() > kMaxLine) {
-      hash->Append("\n");
-      MaskBody(line, hash);
-      return;
-    }
-    uint64_t key = KeyOf(line);
-    size_t slot = key >> (64 - kSlotBits);
-    Tag& tag = tags_[slot];
-    char* bytes = bytes_.get() + slot * kSlotBytes;
-    if (tag.key == key && tag.line_size == line.size() &&
-        memcmp(bytes, line.data(), line.size()) == 0) {
-      hash->Append(std::string_view(bytes + tag.line_size, tag.masked_size));
+    std::string_view known;
+    if (lines_.Find(line, &known)) {
+      hash->Append(known);
       return;
     }
     masked_.clear();
@@ -357,48 +341,12 @@ class Signer::LineMemo {
     StringOut out(&masked_);
     MaskBody(line, &out);
     hash->Append(masked_);
-    if (line.size() + masked_.size() > kSlotBytes) return;  // digits grew it: not kept
-    tag = Tag{key, static_cast<uint16_t>(line.size()), static_cast<uint16_t>(masked_.size())};
-    memcpy(bytes, line.data(), line.size());
-    memcpy(bytes + line.size(), masked_.data(), masked_.size());
+    lines_.Store(line, masked_);
   }
 
  private:
-  struct Tag {
-    uint64_t key = 0;
-    uint16_t line_size = 0;  // 0: an empty slot (empty lines are never kept)
-    uint16_t masked_size = 0;
-  };
-
-  // Only picks the slot and rejects most misses early; it never leaves the process, so
-  // native byte order is fine.
-  static uint64_t KeyOf(std::string_view s) {
-    uint64_t h = s.size() * 0x9e3779b97f4a7c15ULL;
-    size_t i = 0;
-    for (; i + 8 <= s.size(); i += 8) h = std::rotl((h ^ Load8(s.data() + i)) * kMul, 29);
-    uint64_t tail = 0;
-    if (i < s.size() && s.size() >= 8) {
-      tail = Load8(s.data() + s.size() - 8);  // the last 8 bytes, overlapping the words read
-    } else {
-      for (; i < s.size(); ++i) tail = tail << 8 | static_cast<uint8_t>(s[i]);
-    }
-    h = (h ^ tail) * kMul;
-    return h ^ (h >> 32);
-  }
-
-  static uint64_t Load8(const char* p) {
-    uint64_t w;
-    memcpy(&w, p, 8);
-    return w;
-  }
-
-  static constexpr uint64_t kMul = 0xff51afd7ed558ccdULL;
-
-  std::array<Tag, kSlots> tags_{};
-  // Slot k holds its raw line, then the masked bytes, at k * kSlotBytes; read only where a
-  // tag says something was written.
-  std::unique_ptr<char[]> bytes_ = std::make_unique_for_overwrite<char[]>(kSlots * kSlotBytes);
-  std::string masked_;  // a line being masked, reused
+  LineMemo lines_;
+  std::string masked_;  // the line being masked, reused
 };
 
 Signer::Signer(SignatureMode mode) : mode_(mode) {}
@@ -422,7 +370,7 @@ uint64_t Signer::Sign(std::string_view raw, bool json) {
   size_t end = body.find('\n');
   MaskBody(WithoutCr(body.substr(0, end), end), &hash);
   if (end == std::string_view::npos) return hash.Final();
-  if (memo_ == nullptr) memo_ = std::make_unique<LineMemo>();
+  if (memo_ == nullptr) memo_ = std::make_unique<Memo>();
   while (end != std::string_view::npos) {
     size_t begin = end + 1;
     end = body.find('\n', begin);

@@ -21,9 +21,9 @@
 // Speed: one pass over the event's bytes with a hand-written scanner. Masking is line-local
 // (no mask spans a line break), and the continuation lines of stack traces repeat verbatim
 // from event to event, so Sign() remembers the masked form of recent continuation lines
-// (up to 256 bytes each, in a direct-mapped table of 4096 lines kept in the Signer, about
-// 2 MiB allocated on first use): a repeated line costs a hash and a memcmp of its raw bytes
-// instead of the scanner. A remembered line is found by comparing its bytes, never by a
+// (filters/line_memo.h: up to 256 bytes each, direct-mapped, 4096 lines, about 2 MiB per
+// Signer allocated on first use): a repeated line costs a hash and a memcmp of its raw
+// bytes instead of the scanner. A remembered line is found by comparing its bytes, never by a
 // hash alone, and the value hashed is the same, so the memo changes no signature: Sign()
 // is always the StreamHash of Normalize()'s text. The first line (header dropped) is
 // masked every time; it holds the ids and addresses that differ between repeats.
@@ -67,10 +67,10 @@ class Signer {
   std::string Normalize(std::string_view raw, bool json) const;
 
  private:
-  class LineMemo;
+  class Memo;  // filters/line_memo.h and a buffer to mask into
 
   SignatureMode mode_;
-  std::unique_ptr<LineMemo> memo_;  // created by the first Sign() that needs it
+  std::unique_ptr<Memo> memo_;  // created by the first Sign() that needs it
 };
 
 // Where the body of `line` starts: the length of its per-line header (0 when it has

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "filters/line_memo.h"
 #include "filters/stream_hash.h"
 #include "tests/test_util.h"
 
@@ -285,6 +286,46 @@ TEST_CASE("lines that take each other's memo slots still sign right", "[signatur
       REQUIRE(signer.Sign(event, false) == HashOf(signer.Normalize(event, false)));
     }
   }
+}
+
+TEST_CASE("the line memo finds a line only by its bytes", "[signature]") {
+  LineMemo memo;
+  std::string_view value;
+  CHECK_FALSE(memo.Find("\tat a.B.c(B.java:1)", &value));
+  memo.Store("\tat a.B.c(B.java:1)", "\n at a.B.c(B.java:<N>)");
+  REQUIRE(memo.Find("\tat a.B.c(B.java:1)", &value));
+  CHECK(value == "\n at a.B.c(B.java:<N>)");
+  CHECK_FALSE(memo.Find("\tat a.B.c(B.java:2)", &value));
+  CHECK_FALSE(memo.Find("\tat a.B.c(B.java:1", &value));
+  // Lines it does not keep: empty, too long, or with a value too long for the slot.
+  memo.Store("", "x");
+  CHECK_FALSE(memo.Find("", &value));
+  std::string long_line(LineMemo::kMaxLine + 1, 'a');
+  memo.Store(long_line, "x");
+  CHECK_FALSE(memo.Find(long_line, &value));
+  std::string full_line(LineMemo::kMaxLine, 'b');
+  memo.Store(full_line, std::string(LineMemo::kSlotBytes - full_line.size() + 1, 'v'));
+  CHECK_FALSE(memo.Find(full_line, &value));
+  memo.Store(full_line, std::string(LineMemo::kSlotBytes - full_line.size(), 'v'));
+  REQUIRE(memo.Find(full_line, &value));
+  CHECK(value.size() == LineMemo::kSlotBytes - full_line.size());
+}
+
+TEST_CASE("a line that lost its memo slot is not found", "[signature]") {
+  // Many more lines than slots: a line whose slot another line took must miss, and every
+  // line found must come back with its own value.
+  LineMemo memo;
+  const int kLines = static_cast<int>(4 * LineMemo::kSlots);
+  for (int k = 0; k < kLines; ++k) memo.Store("line " + std::to_string(k), std::to_string(k));
+  int found = 0;
+  for (int k = 0; k < kLines; ++k) {
+    std::string_view value;
+    if (!memo.Find("line " + std::to_string(k), &value)) continue;
+    ++found;
+    CHECK(value == std::to_string(k));
+  }
+  CHECK(found > 0);
+  CHECK(found <= static_cast<int>(LineMemo::kSlots));
 }
 
 TEST_CASE("a copied signer signs as its original", "[signature]") {
