@@ -202,8 +202,25 @@ TimeMs ParseNumeric(Cursor c) {
   return kNoTime;
 }
 
+// java.util.logging's default header after "Nov 24": ", 2026 4:10:02 AM" (a 12-hour clock;
+// newer JDKs put U+202F, a narrow no-break space, before AM/PM).
+bool ParseJulRest(Cursor& c, Civil* t) {
+  if (!c.Eat(',') || !c.Eat(' ') || !c.Num(4, &t->year) || !c.Eat(' ')) return false;
+  if (!c.Num(IsDigit(c.Peek(1)) ? 2 : 1, &t->hour) || !c.Eat(':') || !c.Num(2, &t->minute) ||
+      !c.Eat(':') || !c.Num(2, &t->second)) {
+    return false;
+  }
+  if (!c.Eat(' ') && !(c.Eat('\xE2') && c.Eat('\x80') && c.Eat('\xAF'))) return false;
+  const bool pm = c.Peek() == 'P';
+  if ((!pm && c.Peek() != 'A') || c.Peek(1) != 'M' || t->hour < 1 || t->hour > 12) return false;
+  c.p += 2;
+  t->hour = t->hour % 12 + (pm ? 12 : 0);
+  return true;
+}
+
 // syslog "Nov 24 10:00:00" (year from the caller), ctime "Sun Dec 04 04:47:44 2005",
-// glog "E0517 15:04:22.619632" (year from the caller).
+// glog "E0517 15:04:22.619632" (year from the caller), java.util.logging
+// "Nov 24, 2026 4:10:02 AM".
 TimeMs ParseWords(Cursor c, int default_year) {
   Civil t;
   t.year = default_year;
@@ -216,10 +233,9 @@ TimeMs ParseWords(Cursor c, int default_year) {
     return Finish(c, t);
   }
   const bool ctime = c.Peek(3) == ' ' && IsUpper(c.Peek(4)) && c.Weekday() && c.Eat(' ');
-  if (!c.Month(&t.month) || !c.Eat(' ') || !c.Day(&t.day) || !c.Eat(' ') ||
-      !ParseClock(c, &t, true)) {
-    return kNoTime;
-  }
+  if (!c.Month(&t.month) || !c.Eat(' ') || !c.Day(&t.day)) return kNoTime;
+  if (!ctime && c.Peek() == ',') return ParseJulRest(c, &t) ? Finish(c, t) : kNoTime;
+  if (!c.Eat(' ') || !ParseClock(c, &t, true)) return kNoTime;
   if (ctime && (!c.Eat(' ') || !c.Num(4, &t.year))) return kNoTime;
   return Finish(c, t);
 }

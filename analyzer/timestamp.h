@@ -14,6 +14,7 @@
 //   syslog RFC 5424       <34>1 2026-11-24T10:00:00.003Z host ...  (and <34>Nov 24 ...)
 //   ctime (Apache)        Sun Dec 04 04:47:44 2005   (also with a fraction)
 //   glog                  E0517 15:04:22.619632      (no year: `default_year`)
+//   java.util.logging     Nov 24, 2026 4:10:02 PM    (its default format's header line)
 //   Spark, HDFS           17/06/09 20:10:40          081109 203615
 // optionally inside brackets (`[2026-11-24 10:00:00,123: ...`). When the line does not
 // start with one, a timestamp right after a '[' or a '=' (logfmt `ts=`, `time="..."`),

@@ -115,6 +115,25 @@ TEST_CASE("syslog and glog formats take the default year", "[timestamp]") {
   CHECK(ParseLineTimestamp("Jan  1 00:00:00 host x", 2026) == 1767225600000);
 }
 
+TEST_CASE("java.util.logging's default header line parses, on a 12-hour clock", "[timestamp]") {
+  CheckLines({
+      {"Nov 24, 2026 4:17:20 AM lab.JavaService serve", 1795493840000},
+      {"Nov 24, 2026 10:00:00 AM a.B c", 1795514400000},
+      {"Nov 24, 2026 12:00:00 AM a.B c", 1795478400000},  // midnight
+      {"Nov 24, 2026 12:30:00 PM a.B c", 1795523400000},  // half past noon
+      {"Nov 24, 2026 11:59:59 PM a.B c", 1795564799000},
+      {"Nov 4, 2026 4:17:20 PM a.B c", 1793809040000},
+      {"Nov 24, 2026 4:17:20\u202fAM lab.JavaService serve", 1795493840000},  // JDK 20+
+  });
+  for (const char* bad : {"Nov 24, 2026 13:00:00 PM a.B c", "Nov 24, 2026 0:00:00 AM a.B c",
+                          "Nov 24, 2026 4:17:20 a.B c", "Nov 24, 2026 4:17:20 XM a.B c",
+                          "Nov 24, 26 4:17:20 AM a.B c", "Nov 24, 2026 4:17 AM a.B c",
+                          "Nov 24,2026 4:17:20 AM a.B c"}) {
+    INFO("line: " << bad);
+    CHECK(ParseLineTimestamp(bad, 2026) == kNoTime);
+  }
+}
+
 TEST_CASE("leap years and month ends are exact", "[timestamp]") {
   CheckLines({
       {"2024-02-29T23:59:59.999Z", 1709251199999},
