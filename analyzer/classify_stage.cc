@@ -51,7 +51,11 @@ bool ClassifyStage::TagJson(std::string_view line, EventTags* tags) {
     // Nothing to find: keep the parse for the lines that need it, time the line cheaply.
     if (line.empty() || line.back() != '}') return false;
     tags->json = true;
-    tags->time = ParseLineTimestamp(line, default_year_);
+    // The time field, as Extract() would read it (zap's and pino's epoch numbers included,
+    // which no later stage should have to parse the line again for); the start of the line
+    // when there is none.
+    tags->time = json_.ScanTime(line);
+    if (tags->time == kNoTime) tags->time = ParseLineTimestamp(line, default_year_);
     return true;
   }
   if (!json_.Extract(line, &fields_)) return false;

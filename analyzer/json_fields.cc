@@ -54,6 +54,40 @@ class JsonFieldExtractor::Impl {
 
   void set_default_year(int year) { default_year_ = year; }
 
+  // A byte scan of an object without escapes: strings end at the next quote, so depth and
+  // keys can be followed exactly without a parser.
+  TimeMs ScanTime(std::string_view line) const {
+    size_t i = 0, n = line.size();
+    while (i < n && (line[i] == ' ' || line[i] == '\t')) ++i;
+    if (i == n || line[i] != '{') return kNoTime;
+    int depth = 0;
+    bool key_next = false;  // the next string at depth 1 is a key
+    for (; i < n; ++i) {
+      char c = line[i];
+      if (c == '"') {
+        size_t close = line.find('"', i + 1);
+        if (close == std::string_view::npos) return kNoTime;
+        if (depth == 1 && key_next && IsTimeKey(line.substr(i + 1, close - i - 1))) {
+          size_t v = SkipBlanks(line, close + 1);
+          if (v < n && line[v] == ':') {
+            TimeMs t = TimeValue(line, SkipBlanks(line, v + 1));
+            if (t != kNoTime) return t;
+          }
+        }
+        key_next = false;
+        i = close;
+      } else if (c == '{' || c == '[') {
+        ++depth;
+        key_next = depth == 1;
+      } else if (c == '}' || c == ']') {
+        --depth;
+      } else if (c == ',' && depth == 1) {
+        key_next = true;
+      }
+    }
+    return kNoTime;
+  }
+
   bool Extract(std::string_view line, JsonFields* fields) {
     *fields = JsonFields();
     text_.clear();
@@ -193,6 +227,32 @@ class JsonFieldExtractor::Impl {
     return true;
   }
 
+  bool IsTimeKey(std::string_view key) const {
+    for (const Key& k : keys_)
+      if (k.role == Role::kTime && k.name == key) return true;
+    return false;
+  }
+
+  static size_t SkipBlanks(std::string_view s, size_t i) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')) ++i;
+    return i;
+  }
+
+  // The value at `at` as ReadTime reads it: a string in any timestamp format, or an epoch
+  // number; kNoTime for anything else.
+  TimeMs TimeValue(std::string_view line, size_t at) const {
+    if (at >= line.size()) return kNoTime;
+    if (line[at] == '"') {
+      size_t close = line.find('"', at + 1);
+      if (close == std::string_view::npos) return kNoTime;
+      return ParseTimestampValue(line.substr(at + 1, close - at - 1), default_year_);
+    }
+    size_t end = line.find_first_of(",}] \t\r\n", at);
+    if (end == std::string_view::npos) end = line.size();
+    if (line[at] != '-' && !(line[at] >= '0' && line[at] <= '9')) return kNoTime;
+    return ParseEpochNumber(line.substr(at, end - at));
+  }
+
   void AppendText(std::string_view s) {
     // Docker's json-file keeps the line's own newline in "log"; one separator is enough.
     s = Trim(s);
@@ -220,5 +280,7 @@ void JsonFieldExtractor::set_default_year(int year) { impl_->set_default_year(ye
 bool JsonFieldExtractor::Extract(std::string_view line, JsonFields* fields) {
   return impl_->Extract(line, fields);
 }
+
+TimeMs JsonFieldExtractor::ScanTime(std::string_view line) const { return impl_->ScanTime(line); }
 
 }  // namespace sockfilter

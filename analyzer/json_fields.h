@@ -66,6 +66,12 @@ class JsonFieldExtractor {
   // not exactly one well-formed JSON object; `fields` is then left empty.
   bool Extract(std::string_view line, JsonFields* fields);
 
+  // The time Extract() would give `line`, without parsing it: a scan for the first
+  // top-level time field whose value parses. Several times faster than Extract(), for lines
+  // that need nothing else. REQUIRES: `line` holds no backslash (no escapes); the line is
+  // not checked to be well-formed JSON.
+  TimeMs ScanTime(std::string_view line) const;
+
   // The year for time fields written without one (syslog style); set per input file.
   void set_default_year(int year);
 

@@ -254,3 +254,37 @@ TEST_CASE("one extractor serves lines of any length in turn", "[json_fields]") {
 
 }  // namespace
 }  // namespace sockfilter
+
+namespace sockfilter {
+namespace {
+
+TEST_CASE("ScanTime gives the time Extract gives, for lines without escapes", "[json_fields]") {
+  JsonFieldExtractor extractor;
+  const std::vector<std::string> lines = {
+      // zap: epoch seconds with a fraction; pino: epoch milliseconds
+      R"({"level":"info","ts":1710126809.076685,"caller":"route/table.go:300","msg":"ok"})",
+      R"({"level":30,"time":1710126809141,"pid":7,"msg":"request completed"})",
+      R"({"@timestamp":"2024-03-11T03:13:29.842Z","message":"Connection reset"})",
+      // a time key nested in an object or named in a value is not the record's time
+      R"({"ctx":{"time":"2001-01-01T00:00:00Z"},"msg":"time","ts":1710126809})",
+      R"({"msg":"ts","arr":[{"ts":5},"ts"],"timestamp":"2024-03-11 03:13:29,001"})",
+      // the first time field that parses wins; one that does not parse is passed over
+      R"({"time":"yesterday","ts":1710126809.5,"timestamp":"2030-01-01T00:00:00Z"})",
+      R"({"time":null,"ts":true,"@timestamp":"2024-03-11T03:13:29Z"})",
+      R"(  { "ts" : 1710126809 , "msg" : "spaces around everything" })",
+      R"({"msg":"no time at all","level":"warn"})",
+      R"({"ts":-5})",
+  };
+  for (const std::string& line : lines) {
+    INFO(line);
+    Extracted full = Extract(extractor, line);
+    REQUIRE(full.json);
+    CHECK(extractor.ScanTime(line) == full.time);
+  }
+  // A line that is not an object has no time field.
+  CHECK(extractor.ScanTime("ts=1710126809 msg=plain") == kNoTime);
+  CHECK(extractor.ScanTime(R"({"ts":"unterminated)") == kNoTime);
+}
+
+}  // namespace
+}  // namespace sockfilter
