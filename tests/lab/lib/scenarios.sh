@@ -163,11 +163,24 @@ scenario_refused() {
 
 scenario_accept_overflow() {
   mark_logs
-  local capture="$LAB_TMP/backlog/probe.json" json dropped proc
-  "$SOCKFILTER" probe --count 1 --format json --port "$BACKLOG_PORT" >"$capture"
-  json=$(timeout 60 python3 "$LAB_DIR/faults/inject.py" flood --port "$BACKLOG_PORT" \
-    --count "$FLOOD" --clients "$CLIENTS" --gap 0.03)
-  "$SOCKFILTER" probe --count 1 --format json --port "$BACKLOG_PORT" >>"$capture"
+  local dir="$LAB_TMP/backlog" netns=0 ns=() where="the host's network stack (host-wide counters)" json
+  mkdir -p "$dir"
+  # LAB_NETNS=0 keeps it on the host (to try the fallback).
+  if [ "${LAB_NETNS:-1}" = 1 ] && unshare --net true 2>/dev/null; then
+    netns=1
+    ns=(unshare --net)
+    where="a network namespace of its own (its own counters)"
+  fi
+  LAB_NETNS=$netns lab_start "$dir/stderr" timeout 90 "${ns[@]}" \
+    bash "$LAB_DIR/faults/overflow.sh" "$SOCKFILTER" "$dir" "$FLOOD" "$CLIENTS"
+  if ! wait "$LAB_LAST_PID"; then
+    echo "lab: accept_overflow: faults/overflow.sh failed: $(cat "$dir/stderr")" >&2
+    FAILED+=(accept_overflow)
+    return
+  fi
+  [ "$netns" = 1 ] || LAB_PORTS+=("$(cat "$dir/port")")
+  json=$(cat "$dir/flood.json")
+  local dropped proc
   dropped=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["injected"])' "$json")
   proc=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["proc_listen_overflows"])' \
     "$json")
@@ -175,8 +188,8 @@ scenario_accept_overflow() {
   # No server logs anything: the evidence is the kernel's. The injector counts the
   # connects that got no answer (one SYN each, dropped: the queue holds backlog + 1 = 2).
   check_scenario accept_overflow accept_queue_overflow "${LOG_ARGS[@]}" \
-    --capture "$capture" --kernel-drops "$dropped" \
-    --note "A listener with backlog 1 never accepts; $FLOOD connects, 30 ms apart, each given up before its SYN is retransmitted: $dropped got no answer. /proc/net/netstat, read by the injector around the flood, says ListenOverflows rose by $proc. Host evidence: \`sockfilter probe --count 1 --format json --port $BACKLOG_PORT\` before and after, in one capture."
+    --capture "$dir/probe.json" --kernel-drops "$dropped" \
+    --note "A listener with backlog 1 never accepts, in $where; $FLOOD connects, 30 ms apart, each given up before its SYN is retransmitted: $dropped got no answer. /proc/net/netstat, read by the injector around the flood, says ListenOverflows rose by $proc. Host evidence: \`sockfilter probe --count 1 --format json --port P\` before and after the flood, in one capture."
 }
 
 scenario_misuse() {

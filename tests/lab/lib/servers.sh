@@ -52,16 +52,6 @@ start_nginx() {
   LAB_PORTS+=("$NGINX_PORT" "$NGINX_IDLE_PORT")
 }
 
-# The listener with backlog 1 that never accepts.
-start_backlog() {
-  local dir="$LAB_TMP/backlog"
-  mkdir -p "$dir"
-  lab_start "$dir/stderr" python3 "$LAB_DIR/servers/backlog.py" --port-file "$dir/port"
-  wait_for_file "$dir/port" 10
-  BACKLOG_PORT=$(cat "$dir/port")
-  LAB_PORTS+=("$BACKLOG_PORT")
-}
-
 # Three instances of the Python service, so that each log has one role: called directly,
 # nginx's upstream, nginx's pooled upstream with a keep-alive timeout.
 start_servers() {
@@ -73,5 +63,4 @@ start_servers() {
   PYSVC_IDLE_PORT=${LAB_PORTS[-1]}
   start_java
   start_nginx
-  start_backlog
 }

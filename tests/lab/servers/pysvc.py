@@ -105,14 +105,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def call(self, query):
         port = int(query["port"][0])
+        backend = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
         try:
-            backend = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             backend.request("GET", "/ok")
             backend.getresponse().read()
             self.respond(200, b"backend ok\n")
         except OSError:
             LOG.exception("backend call to 127.0.0.1:%d failed", port)
             self.respond(502, b"backend down\n")
+        finally:
+            backend.close()
 
     def reset(self, _query):
         LOG.info("fault: resetting the connection from %s:%d", *self.client_address)
