@@ -85,6 +85,7 @@ def check_format_lines(name, text_in, lines_out, markers, expects):
 
 
 def check(sockfilter, path, expects, out_path):
+    """Returns (failures, a sentence of the filter's accounting)."""
     name = path.rsplit("/", 1)[-1]
     stats = run_filter(sockfilter, path, out_path)
     text_in = open(path, encoding="utf-8").read()
@@ -101,6 +102,12 @@ def check(sockfilter, path, expects, out_path):
     kept_path = out_path + ".kept"
     with open(kept_path, "w", encoding="utf-8") as kept:
         kept.writelines(l + "\n" for l in lines_out if not MARKER.match(l))
-    bad += check_samples(name, analyze(sockfilter, path), analyze(sockfilter, kept_path), markers)
+    summary_in = analyze(sockfilter, path)
+    bad += check_samples(name, summary_in, analyze(sockfilter, kept_path), markers)
     bad += check_format_lines(name, text_in, lines_out, markers, expects)
-    return bad
+    signatures = sum(len(c["signatures"]) for c in summary_in["causes"].values())
+    said = "%s: %d lines in, %d out; %d lines (%d events) suppressed under %d markers; " \
+        "%d signatures, one sample each kept" % (
+            name, stats["lines_in"], stats["lines_out"] + len(markers), stats["lines_suppressed"],
+            stats["events_suppressed"], len(markers), signatures)
+    return bad, said

@@ -57,6 +57,8 @@ def append_section(path, args, expects, texts, lines, summary, result):
     if roots:
         out.append("Evidence: " + " / ".join(roots[0]["evidence"]))
     out.append("")
+    out.append("Stream filter (`sockfilter --stats`), checked: " + "; ".join(result["filter"]) + ".")
+    out.append("")
     for e in expects:
         for record in examples(texts[e.log], e.regex):
             out.append("Example, %s (%s):\n\n```text\n%s\n```\n"

@@ -175,12 +175,15 @@ def main():
         json.dump(summary, f, indent=1)
     expected, measured, lines = check_counts(args, expects, texts, summary, failures)
     top = check_root_cause(args, summary, failures)
+    filtered = []
     for name, path in paths.items():
-        failures += filter_check.check(args.sockfilter, path, expects_for(expects, name),
+        bad, said = filter_check.check(args.sockfilter, path, expects_for(expects, name),
                                        os.path.join(args.dir, name + ".filtered"))
+        failures += bad
+        filtered.append(said)
     result = {"name": args.name, "expected": expected, "measured": measured, "top": top,
               "expected_top": args.top, "failures": failures,
-              "kernel_drops": args.kernel_drops}
+              "kernel_drops": args.kernel_drops, "filter": filtered}
     with open(os.path.join(args.dir, "result.json"), "w") as f:
         json.dump(result, f, indent=1)
     report.append_section(args.report, args, expects, texts, lines, summary, result)
