@@ -104,7 +104,7 @@ void SummarySink::CountCause(const Event& event, int cause, std::string_view hos
   c.components.Add(ComponentOf(event.first_line_text()));
   c.timeline.Add(time);
 
-  CallTraits call = DescribeCall(event.raw);
+  CallTraits call = describer_.Describe(event.raw);
   c.on_write += call.write;
   c.on_read += call.read;
   Role role = roles_[cause];

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "analyzer/event_sink.h"
+#include "analyzer/event_traits.h"
 #include "analyzer/json_fields.h"
 #include "analyzer/progress.h"
 #include "analyzer/summary.h"
@@ -58,6 +59,7 @@ class SummarySink : public EventSink {
   std::vector<Role> roles_;         // by cause index
   Options options_;
   JsonFieldExtractor json_;
+  CallDescriber describer_;
   uint64_t unreported_bytes_ = 0;
 };
 
