@@ -7,6 +7,7 @@
 #   tests/fuzz/run.sh                      every target, FUZZ_SECONDS (20) each
 #   FUZZ_SECONDS=600 FUZZ_SEED=0 FUZZ_RUNS=-1 tests/fuzz/run.sh   a long local run
 #   FUZZ_SECONDS=0 tests/fuzz/run.sh timestamp   the regression corpus only, one target
+#   FUZZ_MAX_LEN=4096 ...                   smaller inputs (default 65536): more executions
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -59,7 +60,7 @@ for name in "${targets[@]}"; do
     # FUZZ_RUNS=-1 (unlimited) FUZZ_SECONDS=600.
     "$binary" -seed="${FUZZ_SEED:-1}" -runs="${FUZZ_RUNS:-20000}" -max_total_time="$seconds" \
       -timeout=10 \
-      -rss_limit_mb=2048 -max_len=65536 \
+      -rss_limit_mb=2048 -max_len="${FUZZ_MAX_LEN:-65536}" \
       -print_final_stats=1 -artifact_prefix="$artifacts/$name-" "${dirs[@]}" \
       >"$work/$name.log" 2>&1 ||
       { tail -n 60 "$work/$name.log"; echo "fuzz $name: finding saved in $artifacts"; exit 1; }
