@@ -6,6 +6,8 @@
 //     document order, trailing blanks trimmed, joined by '\n' (compared for lines without
 //     backslashes, since an escaped key deliberately matches no configured name);
 //   - the first non-empty string level field is the level;
+//   - ScanTime (the byte scan for the time field) gives Extract's time, for valid lines
+//     without backslashes;
 //   - a rejected line leaves the fields empty; extracting twice gives the same answer;
 //   - any bytes wrapped as {"msg": "<escaped>"} come back unescaped when they are UTF-8.
 #include <simdjson.h>
@@ -79,6 +81,9 @@ void CheckLine(std::string_view line, JsonFieldExtractor* extractor) {
   if (!accepted) {
     FUZZ_CHECK(fields.text.empty() && fields.level.empty() && fields.time == kNoTime);
   }
+  // The scan reads lines without escapes only; on any of them, valid JSON or not, it
+  // must return (its result is compared below once the line is known to be valid).
+  if (line.find('\\') == std::string_view::npos) extractor->ScanTime(line);
   JsonFields again;
   FUZZ_CHECK(extractor->Extract(line, &again) == accepted);
   FUZZ_CHECK(again.text == text && again.level == level && again.time == time);
@@ -91,6 +96,7 @@ void CheckLine(std::string_view line, JsonFieldExtractor* extractor) {
   FUZZ_CHECK(accepted);
   FUZZ_CHECK(LooksLikeJsonObject(line));
   if (line.find('\\') != std::string_view::npos) return;
+  FUZZ_CHECK(extractor->ScanTime(line) == time);
   Oracle oracle = Compute(simdjson::dom::object(root), JsonFieldNames::Defaults());
   FUZZ_CHECK(text == oracle.text);
   if (oracle.level_known) FUZZ_CHECK(level == oracle.level);
