@@ -163,22 +163,36 @@ bool InferOverload(const Summary& s, RootCause* out) {
 
 bool InferClientAbort(const Summary& s, RootCause* out) {
   uint64_t n = 0;
-  for (const std::string& id : kResetCauses)
-    if (const CauseStats* c = Find(s, id)) n += c->http_response;
+  uint64_t unnamed = 0;  // of them, at least this many name no client
+  for (const std::string& id : kResetCauses) {
+    const CauseStats* c = Find(s, id);
+    if (c == nullptr) continue;
+    n += c->http_response;
+    // Every event of the cause that names a peer is counted against the HTTP responses:
+    // a floor for those that name none, never more.
+    unnamed += c->http_response - std::min(c->http_response, c->top_peers.total());
+  }
   uint64_t clients = s.client_abort_peers.Count();
   // Servlet containers log ClientAbortException without the client's address: many such
-  // events with no client named at all still point here, with less confidence.
-  bool unnamed = clients == 0 && n >= L::kMinUnnamedAborts;
-  if (n == 0 || (clients < L::kMinAbortClients && !unnamed)) return false;
+  // events point here too, with less confidence, also when another log (a proxy's) names
+  // a client or two besides. All of them naming one or two clients is another story (a
+  // proxy or a health check going away), and is not called a client abort.
+  bool by_count = clients == 0 ? n >= L::kMinUnnamedAborts
+                               : clients < L::kMinAbortClients && unnamed >= L::kMinUnnamedAborts;
+  if (n == 0 || (clients < L::kMinAbortClients && !by_count)) return false;
   out->id = "client_abort";
   out->events = n;
   out->causes = {"broken_pipe", "conn_reset"};
-  if (unnamed) {
+  if (by_count) {
     out->confidence = 0.5;
-    out->evidence.push_back(fmt::format(
-        "{} broken pipes or resets happened while writing an HTTP response (the log does "
-        "not name the clients)",
-        n));
+    out->evidence.push_back(
+        clients == 0
+            ? fmt::format("{} broken pipes or resets happened while writing an HTTP response "
+                          "(the log does not name the clients)",
+                          n)
+            : fmt::format("{} broken pipes or resets happened while writing an HTTP response; "
+                          "at least {} of them name no client, {} named",
+                          n, unnamed, clients == 1 ? "one client is" : "two clients are"));
   } else {
     out->confidence = std::min(0.95, 0.5 + 0.1 * std::log2(static_cast<double>(clients)));
     out->evidence.push_back(fmt::format(

@@ -147,6 +147,36 @@ TEST_CASE("Broken pipes to one upstream are not client aborts") {
   REQUIRE(f.Find("client_abort") == nullptr);
 }
 
+TEST_CASE("Broken pipes writing HTTP responses that name no client are client aborts") {
+  Feeder f;
+  for (int i = 0; i < 10; ++i)
+    f.Add("broken_pipe", "", kT0 + i * 40000,
+          "org.apache.catalina.connector.ClientAbortException: java.io.IOException: Broken "
+          "pipe, writing response");
+  const RootCause* rc = f.Find("client_abort");
+  REQUIRE(rc != nullptr);
+  REQUIRE(rc->confidence == Approx(0.5));
+  REQUIRE(rc->evidence[0].find("does not name the clients") != std::string::npos);
+}
+
+// Regression (found by tests/lab): a proxy's line that named one client among an
+// application's unnamed aborts took the client abort away altogether.
+TEST_CASE("One named client among many unnamed HTTP aborts still makes a client abort") {
+  Feeder f;
+  for (int i = 0; i < 12; ++i)
+    f.Add("conn_reset", "", kT0 + i * 40000,
+          "client 127.0.0.2:4242 went away while sending response body: Connection reset");
+  f.Add("conn_reset", "127.0.0.3", kT0 + 13 * 40000,
+        "writev() failed (104: Connection reset by peer) while sending to client, client: "
+        "127.0.0.3");
+  const RootCause* rc = f.Find("client_abort");
+  REQUIRE(rc != nullptr);
+  REQUIRE(rc->events == 13);
+  REQUIRE(rc->confidence == Approx(0.5));
+  REQUIRE(rc->evidence[0].find("at least 12 of them name no client, one client is named") !=
+          std::string::npos);
+}
+
 TEST_CASE("Error kinds that name an application bug or a missing listener map one to one") {
   Feeder f;
   REQUIRE(f.Roots().empty());  // nothing counted, nothing claimed
