@@ -97,14 +97,15 @@ scenario_reset_mid_response() {
   # then the upstream's failed write, as nginx closes its upstream connection. nginx words
   # its line "writev() failed (104: ...)" when the RST meets its write, "epoll_wait()
   # reported that client prematurely closed connection, so upstream connection is closed
-  # too (104: ...)" when it comes while nginx waits; both end "... while reading upstream".
+  # too (104: ...)" when it comes while nginx waits; either ends "... while reading
+  # upstream" or "... while sending to client", as nginx's state was.
   # The upstream is reset when nginx's close leaves response bytes unread (mostly), else
   # it gets a FIN and its next writes EPIPE: one event either way, its cause counted apart.
   check_scenario reset_mid_response client_abort "${LOG_ARGS[@]}" \
     --note "The client asks for 32 MiB, reads 64 KiB, and closes with SO_LINGER {1,0}: $j faults to the JVM, $p to Python, $g to nginx (proxying Python, unbuffered)." \
     --expect "java|conn_reset|^java\.net\.SocketException: Connection reset by peer$|$j" \
     --expect "pysvc|conn_reset|^ConnectionResetError: \[Errno 104\] Connection reset by peer$|$p" \
-    --expect "nginx|conn_reset|\(104: Connection reset by peer\) while reading upstream|$g" \
+    --expect "nginx|conn_reset|\(104: Connection reset by peer\) while (?:reading upstream|sending to client)|$g" \
     --expect "pysvc_up|conn_reset/broken_pipe|$EITHER_RESET_OR_PIPE|$g"
 }
 
