@@ -26,16 +26,53 @@ int GramCost(std::string_view gram) {
 
 bool IsWordByte(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; }
 
-// The cost of the gram at `offset` of `atom`. The first letters of a word ("conn", "java",
-// "read") are the most frequent grams of log text, more than their letters say: a gram
-// that starts a word costs extra.
+// Words that fill log lines whatever they are about. Rare letters do not make their grams
+// rare ("ocke" of every "socket", "xcep" of every "exception"), and a gram that fails on
+// every such word costs a look-up and a compare per atom that holds it: the build avoids
+// them where the atom offers another.
+bool InCommonWord(std::string_view gram) {
+  static const std::string_view kWords[] = {
+      " connection ", " connect", "socket",  "exception", "[error]", "error",    "failed",
+      "file",         "status",   "state",   "server",    "network", "attempt",  "refused",
+      "timeout",      " time",    "read",    "write",     "request", "response", "client",
+      "host",         "port",     "closed",  "reset",     "by peer", " with ",   " from ",
+      " the ",        " and ",    " for ",   " to ",      "ing ",    "tion",     "java",
+      "http",         "info",     "warn",    "debug",     "message", "code",     "type",
+      "thread",       "service",  "handler", "\":\"",     "\",\"",   "\":",      "org.",
+      "com.",         ".java",    "true",    "false",     "null",    "upstream", "while"};
+  for (std::string_view word : kWords) {
+    if (word.find(gram) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+// The cost of the gram at `offset` of `atom` (lower case). The first letters of a word
+// ("conn", "java", "read") are the most frequent grams of log text, more than their letters
+// say: a gram that starts a word costs extra, and one inside a common word more.
 int PlacedGramCost(const std::string& atom, size_t offset) {
-  int cost = GramCost(std::string_view(atom).substr(offset, 4));
+  std::string_view gram = std::string_view(atom).substr(offset, LiteralSieve::kGram);
+  int cost = GramCost(gram);
   bool word_start = IsWordByte(atom[offset]) && (offset == 0 || !IsWordByte(atom[offset - 1]));
-  return word_start ? cost + 160 : cost;
+  if (word_start) cost += 160;
+  if (InCommonWord(gram)) cost += 600;
+  return cost;
 }
 
 char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+std::string MaskOf(const std::string& lower) {
+  std::string mask(lower.size(), '\0');
+  for (size_t i = 0; i < lower.size(); ++i) {
+    if (lower[i] >= 'a' && lower[i] <= 'z') mask[i] = 0x20;
+  }
+  return mask;
+}
+
+uint64_t Word(const std::string& s, size_t at) {
+  uint64_t word;
+  std::memcpy(&word, s.data() + at, sizeof word);
+  return word;
+}
 
 }  // namespace
 
@@ -51,6 +88,12 @@ LiteralSieve LiteralSieve::Build(const std::vector<std::string>& atoms) {
   sieve.atoms_ = atoms;
   sieve.bits_.assign(65536 / 64, 0);
   if (atoms.empty()) return sieve;
+  for (const std::string& atom : atoms) {
+    std::string lower = atom;
+    std::transform(lower.begin(), lower.end(), lower.begin(), Lower);
+    sieve.masks_.push_back(MaskOf(lower));
+    sieve.lower_.push_back(std::move(lower));
+  }
   size_t shortest = std::numeric_limits<size_t>::max();
   for (const std::string& atom : atoms) shortest = std::min(shortest, atom.size());
   sieve.stride_ = shortest - kGram + 1;
@@ -58,14 +101,26 @@ LiteralSieve LiteralSieve::Build(const std::vector<std::string>& atoms) {
   // For each atom and each alignment class of the sampled windows, the rarest gram.
   std::map<uint32_t, std::vector<Entry>> by_key;
   for (size_t a = 0; a < atoms.size(); ++a) {
-    const std::string& atom = atoms[a];
+    const std::string& atom = sieve.lower_[a];
     for (size_t cls = 0; cls < sieve.stride_; ++cls) {
       size_t best = cls;
       for (size_t o = cls; o + kGram <= atom.size(); o += sieve.stride_) {
         if (PlacedGramCost(atom, o) < PlacedGramCost(atom, best)) best = o;
       }
-      by_key[Fold(atom.data() + best)].push_back(
-          {static_cast<uint32_t>(a), static_cast<uint32_t>(best)});
+      Entry entry = {0,
+                     0,
+                     static_cast<uint32_t>(a),
+                     static_cast<uint32_t>(atom.size()),
+                     static_cast<uint32_t>(best),
+                     0};
+      if (atom.size() >= kWord) {
+        // The 8 bytes right after the gram tell apart the atoms that share it ("[errno 104]"
+        // and "[errno 110]"); the gram itself has already passed.
+        entry.window = static_cast<uint32_t>(std::min(best + kGram, atom.size() - kWord));
+        entry.want = Word(atom, entry.window);
+        entry.mask = Word(sieve.masks_[a], entry.window);
+      }
+      by_key[Fold(atom.data() + best)].push_back(entry);
     }
   }
   size_t size = 16;
@@ -92,14 +147,22 @@ const LiteralSieve::Slot* LiteralSieve::Find(uint32_t key) const {
   }
 }
 
-bool LiteralSieve::Verify(const Entry& entry, std::string_view text, size_t begin) const {
-  const std::string& atom = atoms_[entry.atom];
-  if (begin + atom.size() > text.size()) return false;
-  const char* p = text.data() + begin;
-  for (size_t i = 0; i < atom.size(); ++i) {
-    if (Lower(p[i]) != atom[i]) return false;
+bool LiteralSieve::Verify(uint32_t atom, const char* p) const {
+  const std::string& lower = lower_[atom];
+  const size_t size = lower.size();
+  if (size < kWord) {
+    for (size_t i = 0; i < size; ++i) {
+      if (Lower(p[i]) != lower[i]) return false;
+    }
+    return true;
   }
-  return true;
+  // Whole words, the last one overlapping the one before when the size is no multiple of 8.
+  const std::string& mask = masks_[atom];
+  for (size_t i = 0;; i += kWord) {
+    if (i + kWord > size) i = size - kWord;
+    if ((Load(p + i) | Word(mask, i)) != Word(lower, i)) return false;
+    if (i + kWord == size) return true;
+  }
 }
 
 }  // namespace sockfilter
