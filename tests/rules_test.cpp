@@ -83,7 +83,7 @@ TEST_CASE("every rule has a prefilter literal long enough to sample sparsely") {
     INFO(Rules().rule(static_cast<int>(r)).id);
     CHECK_FALSE(Rules().rule(static_cast<int>(r)).atoms.empty());
   }
-  CHECK(Rules().sieve().stride() >= 5);  // shortest literal >= 8 bytes
+  CHECK(Rules().sieve().stride() >= 6);  // shortest literal >= 9 bytes
 }
 
 TEST_CASE("a TOML syntax error is refused with its file, line and column") {
