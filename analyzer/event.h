@@ -36,6 +36,8 @@ struct EventTags {
   std::string_view endpoint;  // endpoint or upstream, when a rule captured it
   TimeMs time = kNoTime;      // the event's own timestamp
   bool json = false;          // the event is one JSON object line
+  bool marker = false;        // a suppression marker read from the input (an earlier run's
+                              // output: a compacted log, a filtered log filtered again)
 };
 
 struct InputInfo {

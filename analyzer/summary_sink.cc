@@ -2,6 +2,7 @@
 
 #include "analyzer/event_traits.h"
 #include "analyzer/timestamp.h"
+#include "filters/marker.h"
 
 namespace sockfilter {
 
@@ -64,6 +65,7 @@ void SummarySink::OnEvent(const Event& event) {
   bool text = event.kind == EventKind::kRecord || event.kind == EventKind::kContinued ||
               event.kind == EventKind::kPiece;
   if (!text) return;
+  if (event.tags.marker) return CountMarker(event);
   ++summary_->events;
   TimeMs time = TimeOf(event);
   if (time != kNoTime) {
@@ -77,6 +79,38 @@ void SummarySink::OnEvent(const Event& event) {
     return;
   }
   CountCause(event, cause, host, time);
+}
+
+// A marker counts the events it stands for under their cause and signature, so a
+// compacted log gives the counts its original would. What the marker does not carry (each
+// event's own time, peer, text) adds nothing: peers, components, call traits, gaps and
+// bursts see only the events that are in the log.
+void SummarySink::CountMarker(const Event& event) {
+  MarkerFields m;
+  if (!ParseMarker(event.first_line_text(), &m) || m.cause.empty()) return;
+  int cause = -1;
+  for (size_t i = 0; i < causes_.size(); ++i)
+    if (causes_[i].id == m.cause) cause = static_cast<int>(i);
+  if (cause < 0) return;  // a cause of other rules than ours
+  CauseStats& c = *StatsFor(cause);
+  c.count += m.repeats;
+  c.lines += m.lines;
+  for (TimeMs t : {m.first, m.last}) {
+    ExtendSpan(t, &c.first, &c.last);
+    ExtendSpan(t, &summary_->first, &summary_->last);
+  }
+  if (signature_) {
+    bool known = c.signatures.count(m.sig) > 0;
+    if (SignatureStats* s = c.FindOrAddSignature(m.sig)) {
+      if (!known) s->sample.assign(event.raw.substr(0, Summary::kMaxSampleBytes));
+      s->count += m.repeats;
+      ExtendSpan(m.first, &s->first, &s->last);
+      ExtendSpan(m.last, &s->first, &s->last);
+    } else {
+      c.signature_others += m.repeats;
+    }
+  }
+  c.timeline.Add(m.first != kNoTime ? m.first : m.last, m.repeats);
 }
 
 void SummarySink::CountCause(const Event& event, int cause, std::string_view host, TimeMs time) {

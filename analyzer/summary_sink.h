@@ -48,6 +48,7 @@ class SummarySink : public EventSink {
  private:
   enum class Role : uint8_t { kOther, kReset, kFdError };
   CauseStats* StatsFor(int cause);
+  void CountMarker(const Event& event);
   TimeMs TimeOf(const Event& event);
   void CountCause(const Event& event, int cause, std::string_view host, TimeMs time);
   void FlushProgress();

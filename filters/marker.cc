@@ -132,6 +132,102 @@ void AppendMarker(const MarkerFields& fields, bool json, std::string* out) {
   }
 }
 
+namespace {
+
+// A cursor over a marker line: each step eats an expected piece or fails.
+class MarkerReader {
+ public:
+  explicit MarkerReader(std::string_view s) : s_(s) {}
+  bool Eat(std::string_view piece) {
+    if (s_.substr(0, piece.size()) != piece) return false;
+    s_.remove_prefix(piece.size());
+    return true;
+  }
+  bool Number(uint64_t* n) {
+    auto [end, ec] = std::from_chars(s_.data(), s_.data() + s_.size(), *n);
+    if (ec != std::errc() || end == s_.data()) return false;
+    s_.remove_prefix(static_cast<size_t>(end - s_.data()));
+    return true;
+  }
+  bool Hex16(uint64_t* n) {
+    if (s_.size() < 16) return false;
+    for (char c : s_.substr(0, 16))
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    std::from_chars(s_.data(), s_.data() + 16, *n, 16);
+    s_.remove_prefix(16);
+    return true;
+  }
+  // Up to (not including) `stop`, which must follow.
+  bool Until(char stop, std::string_view* token) {
+    size_t at = s_.find(stop);
+    if (at == std::string_view::npos) return false;
+    *token = s_.substr(0, at);
+    s_.remove_prefix(at);
+    return true;
+  }
+
+ private:
+  std::string_view s_;
+};
+
+// "-" / null: unknown; otherwise an ISO time as AppendTime writes it.
+bool ReadTime(std::string_view token, std::string_view unknown, TimeMs* t) {
+  if (token == unknown) {
+    *t = kNoTime;
+    return true;
+  }
+  if (token.size() < 2 || token.front() != '"' || token.back() != '"') {
+    if (unknown == "null") return false;
+  } else {
+    token = token.substr(1, token.size() - 2);
+  }
+  *t = ParseTimestampValue(token, 1970);
+  return *t != kNoTime;
+}
+
+bool ParseLogfmtMarker(std::string_view line, MarkerFields* f) {
+  MarkerReader r(line);
+  std::string_view cause, first, last;
+  if (!r.Eat("[sockfilter] suppressed repeats=") || !r.Number(&f->repeats) || !r.Eat(" lines=") ||
+      !r.Number(&f->lines) || !r.Eat(" cause=") || !r.Until(' ', &cause) || !r.Eat(" sig=") ||
+      !r.Hex16(&f->sig) || !r.Eat(" first=") || !r.Until(' ', &first) || !r.Eat(" last=") ||
+      !r.Until(' ', &last) || !r.Eat(" peers=") || !r.Number(&f->peers) || !r.Eat(" sample=\"")) {
+    return false;
+  }
+  f->cause = cause == "-" ? std::string_view() : cause;
+  return ReadTime(first, "-", &f->first) && ReadTime(last, "-", &f->last);
+}
+
+bool ParseJsonMarker(std::string_view line, MarkerFields* f) {
+  MarkerReader r(line.substr(line.find_first_not_of(" \t")));
+  std::string_view cause, first, last;
+  if (!r.Eat("{\"sockfilter\":\"suppressed\",\"repeats\":") || !r.Number(&f->repeats) ||
+      !r.Eat(",\"lines\":") || !r.Number(&f->lines) || !r.Eat(",\"cause\":") ||
+      !r.Until(',', &cause) || !r.Eat(",\"sig\":\"") || !r.Hex16(&f->sig) ||
+      !r.Eat("\",\"first\":") || !r.Until(',', &first) || !r.Eat(",\"last\":") ||
+      !r.Until(',', &last) || !r.Eat(",\"peers\":") || !r.Number(&f->peers) ||
+      !r.Eat(",\"sample\":\"")) {
+    return false;
+  }
+  if (cause == "null") {
+    f->cause = {};
+  } else if (cause.size() >= 3 && cause.front() == '"' && cause.back() == '"') {
+    f->cause = cause.substr(1, cause.size() - 2);
+  } else {
+    return false;
+  }
+  return ReadTime(first, "null", &f->first) && ReadTime(last, "null", &f->last);
+}
+
+}  // namespace
+
+bool ParseMarker(std::string_view line, MarkerFields* fields) {
+  *fields = MarkerFields();
+  size_t begin = line.find_first_not_of(" \t");
+  if (begin == std::string_view::npos) return false;
+  return line[begin] == '{' ? ParseJsonMarker(line, fields) : ParseLogfmtMarker(line, fields);
+}
+
 std::string_view CutSample(std::string_view line, bool* cut) {
   *cut = line.size() > kMaxSampleBytes;
   if (!*cut) return line;

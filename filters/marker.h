@@ -41,6 +41,12 @@ struct MarkerFields {
 // Appends one marker line, terminated by '\n'.
 void AppendMarker(const MarkerFields& fields, bool json, std::string* out);
 
+// Reads a marker line of either form (an earlier run's output met again in the input: a
+// compacted log, a filtered log filtered again). Fills every field but `sample` (left empty)
+// and `sample_cut`; a cause of `-`/null gives an empty cause. False when `line` is not a
+// marker as AppendMarker writes it; `*fields` is then unspecified.
+bool ParseMarker(std::string_view line, MarkerFields* fields);
+
 // The first kMaxSampleBytes of `line`, not splitting a UTF-8 character; *cut tells
 // whether anything was left out.
 std::string_view CutSample(std::string_view line, bool* cut);

@@ -107,3 +107,55 @@ TEST_CASE("a JSON marker without times or cause has nulls", "[marker]") {
 
 }  // namespace
 }  // namespace sockfilter
+
+namespace sockfilter {
+namespace {
+
+void CheckReadsBack(const MarkerFields& f, bool json) {
+  std::string line;
+  AppendMarker(f, json, &line);
+  line.pop_back();  // the '\n'
+  INFO(line);
+  MarkerFields back;
+  REQUIRE(ParseMarker(line, &back));
+  CHECK(back.repeats == f.repeats);
+  CHECK(back.lines == f.lines);
+  CHECK(back.cause == f.cause);
+  CHECK(back.sig == f.sig);
+  CHECK(back.first == f.first);
+  CHECK(back.last == f.last);
+  CHECK(back.peers == f.peers);
+}
+
+TEST_CASE("a marker reads back as it was written, in both forms", "[marker]") {
+  for (bool json : {false, true}) {
+    CheckReadsBack(Sample(), json);
+    MarkerFields unknown = Sample();
+    unknown.cause = "";
+    unknown.first = unknown.last = kNoTime;
+    CheckReadsBack(unknown, json);
+    MarkerFields quoting = Sample();
+    quoting.sample = "say \"hi\" \\ then\tgo, sig=0000000000000000 first=";
+    quoting.sig = ~uint64_t{0};
+    CheckReadsBack(quoting, json);
+  }
+}
+
+TEST_CASE("lines that only look like markers are not read as markers", "[marker]") {
+  std::string good;
+  AppendMarker(Sample(), false, &good);
+  good.pop_back();
+  MarkerFields f;
+  REQUIRE(ParseMarker(good, &f));
+  CHECK_FALSE(ParseMarker(good.substr(0, good.find(" sample=")), &f));  // cut short
+  CHECK_FALSE(ParseMarker("2024-03-11 03:13:29 INFO " + good, &f));     // quoted in a log
+  CHECK_FALSE(ParseMarker(std::string(good).replace(good.find("sig=") + 4, 2, "FF"), &f));
+  CHECK_FALSE(ParseMarker(std::string(good).replace(good.find("repeats=") + 8, 2, "x1"), &f));
+  CHECK_FALSE(ParseMarker(std::string(good).replace(good.find("first=") + 6, 4, "1999-13"), &f));
+  CHECK_FALSE(ParseMarker("[sockfilter] suppressed", &f));
+  CHECK_FALSE(ParseMarker(R"({"sockfilter":"suppressed","repeats":"41"})", &f));
+  CHECK_FALSE(ParseMarker("", &f));
+}
+
+}  // namespace
+}  // namespace sockfilter
