@@ -8,6 +8,7 @@
 #include "analyzer/host/captures.h"
 #include "analyzer/host/host_json_printer.h"
 #include "analyzer/host/host_report.h"
+#include "analyzer/host/host_text_printer.h"
 #include "analyzer/host/netstat_sentences.h"
 #include "analyzer/host/process_fds.h"
 #include "tests/test_util.h"
@@ -255,6 +256,29 @@ TEST_CASE("the open-files limit is read from /proc/PID/limits text", "[captures]
   REQUIRE(unlimited);
   CHECK(unlimited->first == -1);
   CHECK_FALSE(ParseOpenFilesLimit("Max processes 1 1 processes\n"));
+}
+
+}  // namespace
+}  // namespace sockfilter
+
+namespace sockfilter {
+namespace {
+
+TEST_CASE("the text report prints capture text escaped: a capture cannot drive a terminal",
+          "[captures]") {
+  // A date line the timestamp parser accepts although it holds a tab and a 0xff byte
+  // (found by the captures fuzz target), then a /proc/net/netstat block with control bytes
+  // in a counter name.
+  std::string capture =
+      "Tue Nov 24 01:03:50 UTC 2026\nTcp:\n    2 connection resets received\n"
+      "Tue\xff\t Nov 24 01:03:52 UTC 2026\nTcp:\n    5 connection resets received\n"
+      "TcpExt: Listen\x1b[2JOverflows\nTcpExt: 7\n";
+  Result<HostCapture> parsed = ParseCapture(capture);
+  REQUIRE(parsed.ok());
+  std::string text = FormatHostReportText(BuildHostReport(parsed->evidence), {.colour = false});
+  INFO(text);
+  for (char c : text) CHECK((c == '\n' || static_cast<unsigned char>(c) >= 0x20));
+  CHECK(text.find("\\x") != std::string::npos);  // what was a control byte is shown escaped
 }
 
 }  // namespace

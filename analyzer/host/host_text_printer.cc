@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "analyzer/host/text_fields.h"
+#include "analyzer/report.h"
 
 namespace sockfilter {
 
@@ -50,7 +51,8 @@ void Header(const HostReport& r, std::string* out) {
   if (r.seconds) *out += " over " + FormatFixed(*r.seconds, 1) + " s";
   *out += "\n";
   if (!r.first_time.empty()) {
-    *out += "  " + r.first_time + (r.last_time != r.first_time ? " to " + r.last_time : "") + "\n";
+    *out += "  " + EscapeForTerminal(r.first_time) +
+            (r.last_time != r.first_time ? " to " + EscapeForTerminal(r.last_time) : "") + "\n";
   }
 }
 
@@ -60,8 +62,9 @@ void Counters(const HostReport& r, const Painter& p, std::string* out) {
           Row("%*s%12s%10s%9s\n", 12, "first", "last", "delta", "per s");
   for (const CounterChange& c : r.counters) {
     std::string rate = c.rate ? FormatFixed(*c.rate, 1) : "-";
-    *out += Row("  %-26s%12lld%12lld%10s%9s\n", c.name.c_str(), static_cast<long long>(c.first),
-                static_cast<long long>(c.last), Cell(c.delta).c_str(), rate.c_str());
+    *out += Row("  %-26s%12lld%12lld%10s%9s\n", EscapeForTerminal(c.name).c_str(),
+                static_cast<long long>(c.first), static_cast<long long>(c.last),
+                Cell(c.delta).c_str(), rate.c_str());
   }
 }
 
@@ -69,7 +72,7 @@ void Settings(const HostReport& r, const Painter& p, std::string* out) {
   if (r.settings.empty()) return;
   *out += Section(p, "Settings") + "\n";
   for (const auto& [name, value] : r.settings) {
-    *out += Row("  %-34s%lld\n", name.c_str(), static_cast<long long>(value));
+    *out += Row("  %-34s%lld\n", EscapeForTerminal(name).c_str(), static_cast<long long>(value));
   }
 }
 
@@ -78,8 +81,8 @@ void Listeners(const HostReport& r, const Painter& p, std::string* out) {
   *out += Section(p, "Listening sockets") + Row("%*s%8s%8s\n", 35, "Recv-Q", "Send-Q", "peak");
   if (r.listeners->empty()) *out += "  (none)\n";
   for (const ListenerState& l : *r.listeners) {
-    std::string line =
-        Row("  %-42s%8u%8u%8u", l.last.local.c_str(), l.last.recv_q, l.last.send_q, l.peak_recv_q);
+    std::string line = Row("  %-42s%8u%8u%8u", EscapeForTerminal(l.last.local).c_str(),
+                           l.last.recv_q, l.last.send_q, l.peak_recv_q);
     *out += line + (l.full ? "  " + p.Alert("FULL") : "") + "\n";
   }
 }
@@ -88,7 +91,7 @@ void States(const HostReport& r, const Painter& p, std::string* out) {
   if (!r.states) return;
   std::string line;
   for (const auto& [state, count] : *r.states) {
-    line += (line.empty() ? "" : ", ") + state + " " + std::to_string(count);
+    line += (line.empty() ? "" : ", ") + EscapeForTerminal(state) + " " + std::to_string(count);
   }
   *out += Section(p, "Connections by state") + "\n" +
           WrapText(line.empty() ? "(none)" : line, "  ", "  ", 80);
@@ -98,7 +101,7 @@ void Process(const HostReport& r, const Painter& p, std::string* out) {
   if (!r.process) return;
   const ProcessFds& fds = *r.process;
   *out += Section(p, "Process " + std::to_string(fds.pid) +
-                         (fds.name.empty() ? "" : " (" + fds.name + ")")) +
+                         (fds.name.empty() ? "" : " (" + EscapeForTerminal(fds.name) + ")")) +
           "\n";
   auto limit = [](const std::optional<int64_t>& v) {
     return !v ? std::string("unknown") : *v < 0 ? std::string("unlimited") : std::to_string(*v);
