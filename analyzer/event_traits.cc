@@ -18,19 +18,13 @@ constexpr std::string_view kWriteWords[] = {
     "sendmsg",     "SendBuf",     "writev", "flush", "while sending", "Failed to write"};
 constexpr std::string_view kReadWords[] = {"read", "Read", "recv", "Recv", "while reading"};
 // An HTTP response on its way to a client (servlet containers, nginx, Node, Python).
-constexpr std::string_view kHttpResponseWords[] = {"ClientAbortException",
-                                                   "client prematurely closed",
-                                                   "while sending to client",
-                                                   "sending response",
-                                                   "write response",
-                                                   "Failed to write response",
-                                                   "HttpServletResponse",
-                                                   "ServerResponse",
-                                                   "EofException",
-                                                   "wsgi",
-                                                   "response body",
-                                                   "writing response",
-                                                   "response to "};
+constexpr std::string_view kHttpResponseWords[] = {
+    "ClientAbortException", "client prematurely closed", "while sending to client",
+    "sending response", "write response", "Failed to write response", "HttpServletResponse",
+    "ServerResponse", "EofException", "wsgi", "response body", "writing response", "response to ",
+    // nginx passing a response on: a failed
+    // writev() here is a write to the client
+    "while reading upstream"};
 
 // One pass finds every word of the three lists, case-sensitively as written. It steps
 // through the text like Wu-Manber: a window of kMinWord bytes is judged by its last two

@@ -36,7 +36,8 @@ constexpr std::string_view kHttpResponseWords[] = {"ClientAbortException",
                                                    "wsgi",
                                                    "response body",
                                                    "writing response",
-                                                   "response to "};
+                                                   "response to ",
+                                                   "while reading upstream"};
 
 CallTraits ReferenceDescribeCall(std::string_view text) {
   text = text.substr(0, kTraitScanBytes);
@@ -146,6 +147,12 @@ TEST_CASE("the call is named by the first line before the rest of the event", "[
       {"send(x)", "write - -"},
       {"READ WRITE", "- - -"},
       {"Failed to write response", "write - http"},
+      // nginx relaying a response: a failed writev() goes to the client, a failed recv()
+      // comes from the upstream (a read, so never counted as a response write)
+      {"writev() failed (104: Connection reset by peer) while reading upstream, client: x",
+       "write - http"},
+      {"recv() failed (104: Connection reset by peer) while reading upstream, client: x",
+       "- read http"},
       {"x\nwhile reading", "- read -"},
   };
   for (const Row& row : kRows) {
