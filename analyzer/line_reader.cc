@@ -45,10 +45,10 @@ bool LineReader::HasBufferedLine() {
   if (pos_ == end_) return false;
   if (end_ - pos_ > options_.max_line_bytes || eof_) return true;
   if (scan_ < pos_) scan_ = pos_;
-  size_t nl = FindNewline(scan_, end_);
-  if (nl < end_) return true;
-  scan_ = end_;  // no newline before end_: the next search starts there
-  return false;
+  // Either way the next search starts where this one stopped: at the newline, so Next()
+  // finds it at once, or at end_.
+  scan_ = FindNewline(scan_, end_);
+  return scan_ < end_;
 }
 
 size_t LineReader::FindNewline(size_t from, size_t to) {
