@@ -19,7 +19,10 @@ fi
 bytes=$(stat -c %s "$corpus")
 # Pass-through: no suppression, when the build has the option; otherwise the default.
 mode=()
-"$bin" --help 2>/dev/null | grep -q -- '--dedupe' && mode=(--dedupe none)
+# (Read whole, not through a pipe: with pipefail, grep -q closing it early would fail the
+# test and silently time the default filter instead.)
+help=$("$bin" filter --help 2>/dev/null || true)
+[[ $help == *--dedupe* ]] && mode=(--dedupe none)
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
