@@ -233,3 +233,16 @@ TEST_CASE("case and position in a long event do not hide a socket error") {
 
 }  // namespace
 }  // namespace sockfilter
+
+namespace sockfilter {
+namespace {
+
+TEST_CASE("an address elided in prose is not captured as a peer") {
+  Found found = Classify("panic: write tcp ...->...: write: broken pipe");
+  CHECK(found.cause == "broken_pipe");
+  CHECK(found.peer.empty());
+  CHECK(Classify("write tcp 10.0.1.4:8080->[::1]:51234: write: broken pipe").peer == "[::1]:51234");
+}
+
+}  // namespace
+}  // namespace sockfilter
