@@ -81,6 +81,22 @@ void SummarySink::OnEvent(const Event& event) {
   CountCause(event, cause, host, time);
 }
 
+// Adds `count` events spanning [first, last] to signature `sig` of `c`; `sample` is kept
+// when the signature is new.
+void SummarySink::CountSignature(CauseStats* c, uint64_t sig, std::string_view sample,
+                                 uint64_t count, TimeMs first, TimeMs last) {
+  bool known = c->signatures.count(sig) > 0;
+  SignatureStats* s = c->FindOrAddSignature(sig);
+  if (s == nullptr) {
+    c->signature_others += count;
+    return;
+  }
+  if (!known) s->sample.assign(sample.substr(0, Summary::kMaxSampleBytes));
+  s->count += count;
+  ExtendSpan(first, &s->first, &s->last);
+  ExtendSpan(last, &s->first, &s->last);
+}
+
 // A marker counts the events it stands for under their cause and signature, so a
 // compacted log gives the counts its original would. What the marker does not carry (each
 // event's own time, peer, text) adds nothing: peers, components, call traits, gaps and
@@ -99,17 +115,7 @@ void SummarySink::CountMarker(const Event& event) {
     ExtendSpan(t, &c.first, &c.last);
     ExtendSpan(t, &summary_->first, &summary_->last);
   }
-  if (signature_) {
-    bool known = c.signatures.count(m.sig) > 0;
-    if (SignatureStats* s = c.FindOrAddSignature(m.sig)) {
-      if (!known) s->sample.assign(event.raw.substr(0, Summary::kMaxSampleBytes));
-      s->count += m.repeats;
-      ExtendSpan(m.first, &s->first, &s->last);
-      ExtendSpan(m.last, &s->first, &s->last);
-    } else {
-      c.signature_others += m.repeats;
-    }
-  }
+  if (signature_) CountSignature(&c, m.sig, event.raw, m.repeats, m.first, m.last);
   c.timeline.Add(m.first != kNoTime ? m.first : m.last, m.repeats);
 }
 
@@ -118,17 +124,7 @@ void SummarySink::CountCause(const Event& event, int cause, std::string_view hos
   ++c.count;
   c.lines += event.line_count;
   ExtendSpan(time, &c.first, &c.last);
-  if (signature_) {
-    uint64_t sig = signature_(event);
-    bool known = c.signatures.count(sig) > 0;
-    if (SignatureStats* s = c.FindOrAddSignature(sig)) {
-      if (!known) s->sample.assign(event.raw.substr(0, Summary::kMaxSampleBytes));
-      ++s->count;
-      ExtendSpan(time, &s->first, &s->last);
-    } else {
-      ++c.signature_others;
-    }
-  }
+  if (signature_) CountSignature(&c, signature_(event), event.raw, 1, time, time);
   uint64_t peer_hash = host.empty() ? 0 : HashText(host);
   if (!host.empty()) {
     c.peers.Add(peer_hash);

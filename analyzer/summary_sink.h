@@ -49,6 +49,8 @@ class SummarySink : public EventSink {
   enum class Role : uint8_t { kOther, kReset, kFdError };
   CauseStats* StatsFor(int cause);
   void CountMarker(const Event& event);
+  void CountSignature(CauseStats* c, uint64_t sig, std::string_view sample, uint64_t count,
+                      TimeMs first, TimeMs last);
   TimeMs TimeOf(const Event& event);
   void CountCause(const Event& event, int cause, std::string_view host, TimeMs time);
   void FlushProgress();
