@@ -183,21 +183,11 @@ TEST_CASE("the one-pass matcher agrees with the word-by-word search on random te
 
 TEST_CASE("the one-pass matcher agrees with the word-by-word search on the samples",
           "[event_traits]") {
-  for (const char* sample :
-       {"samples/dotnet/console-reset.log", "samples/dotnet/kestrel-reset.log",
-        "samples/go/proxy-reset.log", "samples/java/spring-reset.log", "samples/nginx/error.log",
-        "samples/node/server-econnreset.log", "samples/python/requests-reset.log"}) {
+  for (const char* sample : test::kSampleLogs) {
     std::string log = test::ReadFile(test::SourcePath(sample));
     REQUIRE(!log.empty());
     // Every run of up to 20 lines starting at each line: first lines of every kind.
-    for (size_t begin = 0; begin < log.size();) {
-      size_t end = begin;
-      for (int lines = 0; lines < 20 && end < log.size(); ++lines) {
-        end = std::min(log.find('\n', end), log.size()) + 1;
-        CheckAgreesWithReference(std::string_view(log).substr(begin, end - begin));
-      }
-      begin = std::min(log.find('\n', begin), log.size()) + 1;
-    }
+    test::ForEachLineRun(log, 20, [](std::string_view text) { CheckAgreesWithReference(text); });
   }
 }
 

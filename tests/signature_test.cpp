@@ -342,24 +342,15 @@ TEST_CASE("a copied signer signs as its original", "[signature]") {
 
 TEST_CASE("every sample event signs as its normalized text hashes", "[signature]") {
   Signer signer(SignatureMode::kNormalized);
-  for (const char* sample :
-       {"samples/dotnet/console-reset.log", "samples/dotnet/kestrel-reset.log",
-        "samples/go/proxy-reset.log", "samples/java/spring-reset.log", "samples/nginx/error.log",
-        "samples/node/server-econnreset.log", "samples/python/requests-reset.log"}) {
+  for (const char* sample : test::kSampleLogs) {
     std::string log = test::ReadFile(test::SourcePath(sample));
     REQUIRE(!log.empty());
     // Runs of up to 30 lines from each line on: traits of every event and more.
-    for (size_t begin = 0; begin < log.size();) {
-      size_t end = begin;
-      for (int lines = 0; lines < 30 && end < log.size(); ++lines) {
-        end = std::min(log.find('\n', end), log.size()) + 1;
-        std::string_view event = std::string_view(log).substr(begin, end - begin);
-        bool json = !event.empty() && event[0] == '{';
-        INFO(event);
-        REQUIRE(signer.Sign(event, json) == HashOf(signer.Normalize(event, json)));
-      }
-      begin = std::min(log.find('\n', begin), log.size()) + 1;
-    }
+    test::ForEachLineRun(log, 30, [&](std::string_view event) {
+      bool json = !event.empty() && event[0] == '{';
+      INFO(event);
+      REQUIRE(signer.Sign(event, json) == HashOf(signer.Normalize(event, json)));
+    });
   }
 }
 

@@ -2,6 +2,7 @@
 // in-memory byte sources and a sink that collects events.
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -49,6 +50,27 @@ std::unique_ptr<ByteSource> StringSource(std::string data, size_t chunk = 1 << 2
 
 // Deterministic pseudo-random bytes.
 std::string RandomBytes(uint64_t seed, size_t size);
+
+// The log files of samples/, one per ecosystem (paths relative to the source tree).
+inline constexpr const char* kSampleLogs[] = {
+    "samples/dotnet/console-reset.log", "samples/dotnet/kestrel-reset.log",
+    "samples/go/proxy-reset.log",       "samples/java/spring-reset.log",
+    "samples/nginx/error.log",          "samples/node/server-econnreset.log",
+    "samples/python/requests-reset.log"};
+
+// Calls `check` with every run of 1 to `max_lines` whole lines of `text` (the last one may
+// lack its newline), starting at each line: events of every shape and first line.
+template <class Check>
+void ForEachLineRun(std::string_view text, int max_lines, Check&& check) {
+  for (size_t begin = 0; begin < text.size();) {
+    size_t end = begin;
+    for (int lines = 0; lines < max_lines && end < text.size(); ++lines) {
+      end = std::min(text.find('\n', end), text.size()) + 1;
+      check(text.substr(begin, std::min(end, text.size()) - begin));
+    }
+    begin = std::min(text.find('\n', begin), text.size()) + 1;
+  }
+}
 
 // The built-in rules (embedded rules/*.toml).
 const RuleBook& DefaultRules();
