@@ -20,12 +20,6 @@ bool IsSingleLine(const Event& event, std::string_view first) {
   return rest <= 2 && event.kind == EventKind::kRecord;
 }
 
-// The first bytes of both marker forms (filters/marker.h), before the full parse.
-bool LooksLikeMarker(std::string_view line) {
-  return (line.size() > 24 && line[0] == '[' && line.starts_with("[sockfilter] suppressed ")) ||
-         (line.size() > 28 && line[0] == '{' && line.starts_with("{\"sockfilter\":\"suppressed\""));
-}
-
 }  // namespace
 
 ClassifyStage::ClassifyStage(std::shared_ptr<const Classifier> classifier, EventSink* next)
@@ -43,17 +37,15 @@ void ClassifyStage::OnEvent(const Event& event) {
   }
   Event tagged = event;
   std::string_view first = event.first_line_text();
-  if (IsSingleLine(event, first) && LooksLikeMarker(first)) {
-    // An earlier run's marker is a fact to keep, not a log line: its sample quotes the
-    // error it counts, which must not make it an event of that cause (nor a repeat of
-    // other markers to suppress).
-    MarkerFields marker;
-    if (ParseMarker(first, &marker)) {
-      tagged.tags.marker = true;
-      tagged.tags.time = marker.last;
-      next_->OnEvent(tagged);
-      return;
-    }
+  // An earlier run's marker is a fact to keep, not a log line: its sample quotes the error
+  // it counts, which must not make it an event of that cause (nor a repeat of other
+  // markers to suppress). ParseMarker turns other lines away at their first bytes.
+  MarkerFields marker;
+  if (IsSingleLine(event, first) && ParseMarker(first, &marker)) {
+    tagged.tags.marker = true;
+    tagged.tags.time = marker.last;
+    next_->OnEvent(tagged);
+    return;
   }
   bool json =
       LooksLikeJsonObject(first) && IsSingleLine(event, first) && TagJson(first, &tagged.tags);
