@@ -15,6 +15,7 @@
 //   if (!reader.status().ok()) Report(reader.status());   // names the input
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <memory>
 #include <string_view>
@@ -44,7 +45,22 @@ class LineReader {
 
   // Hands out the next line; false at end of input or on a read error (see status()).
   // Blocks on a live source until a whole line (or a piece) is available.
-  bool Next(Line* line);
+  bool Next(Line* line) {
+    // The common case, inline: the next newline is among the masks already made, within
+    // max_line_bytes.
+    uint64_t mask = mask_;
+    size_t chunk = chunk_;
+    while (mask == 0) {
+      if ((chunk + 1) * kChunk >= end_) return NextSlow(line);
+      mask = masks_[++chunk];
+    }
+    size_t nl = chunk * kChunk + static_cast<size_t>(std::countr_zero(mask));
+    if (nl - pos_ >= options_.max_line_bytes) return NextSlow(line);
+    chunk_ = chunk;
+    mask_ = mask & (mask - 1);  // the newline is consumed with its line
+    EmitLine(nl + 1, line);
+    return true;
+  }
 
   // True when Next() can return a line without reading from the source.
   bool HasBufferedLine();
@@ -62,28 +78,53 @@ class LineReader {
 
  private:
   static constexpr uint64_t kNoPin = ~uint64_t{0};
-  static constexpr size_t kNoChunk = ~size_t{0};
   static constexpr size_t kChunk = 64;  // bytes per newline mask
 
+  bool NextSlow(Line* line);
   bool Refill();
-  void Emit(size_t end, bool partial, Line* line);
-  // Index of the first '\n' in buf_[from, to), or `to` when there is none.
-  size_t FindNewline(size_t from, size_t to);
+  // Hands out buf_[pos_, end) as a line ending in a newline.
+  void EmitLine(size_t end, Line* line) {
+    const char* data = buf_.get();
+    if (!in_piece_) ++line_number_;
+    // Built in locals: reading line->raw back right after storing it stalls on store
+    // forwarding, which cost as much as finding the newline.
+    size_t text_length = end - 1 - pos_;
+    if (text_length > 0 && data[end - 2] == '\r') --text_length;
+    line->raw = std::string_view(data + pos_, end - pos_);
+    line->text = std::string_view(data + pos_, text_length);
+    line->offset = base_ + pos_;
+    line->number = line_number_;
+    line->partial = false;
+    line->piece = in_piece_;
+    in_piece_ = false;
+    pos_ = end;
+  }
+  // Hands out buf_[pos_, end) as a piece of an over-long line or a last line without a
+  // newline.
+  void EmitUnterminated(size_t end, bool partial, Line* line);
+  // Index of the first '\n' in buf_[pos_, end_), or end_; moves the search state on to it
+  // without consuming it.
+  size_t FindNewline();
+  // Restarts the search state at `from`: no newline lies in [pos_, from).
+  void SeekChunk(size_t from);
 
   ByteSource* source_;
   Options options_;
   std::unique_ptr<char[]> buf_;
   size_t capacity_;
+  // Newline bits of buf_ per 64 bytes: masks_[k] for buf_[64k, 64k + 64), exact up to end_
+  // and zero after it. Refill makes them for the bytes it reads (and again for the bytes
+  // it moves), so each line's newline is then one bit scan away.
+  std::unique_ptr<uint64_t[]> masks_;
   size_t pos_ = 0;     // first byte not yet handed out
-  size_t scan_ = 0;    // bytes before this index (from pos_) hold no newline
   size_t end_ = 0;     // end of the data in buf_
   uint64_t base_ = 0;  // absolute offset of buf_[0]
   uint64_t pin_ = kNoPin;
   uint64_t line_number_ = 0;
-  // Newline bits of the 64-byte chunk of buf_ that starts at chunk_base_ (a multiple of
-  // 64); bytes past end_ give stray bits, which FindNewline masks off. Reset by Refill.
-  size_t chunk_base_ = kNoChunk;
-  uint64_t chunk_mask_ = 0;
+  // The search state: there is no newline in [pos_, 64 * chunk_), and the newlines of
+  // chunk chunk_ at or after pos_ are the set bits of mask_.
+  size_t chunk_ = 0;
+  uint64_t mask_ = 0;
   bool in_piece_ = false;  // the last line handed out was a non-final piece
   bool eof_ = false;
   Status status_;

@@ -1,6 +1,7 @@
 #include "analyzer/line_reader.h"
 
 #include <catch2/catch.hpp>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -164,6 +165,95 @@ TEST_CASE("Every block size and read size gives the same lines") {
       INFO("block " << block << ", chunk " << chunk);
       CHECK(ReadAll(input, chunk, options) == expected);
     }
+  }
+}
+
+// What the reader must hand out, computed the plain way: split after each '\n'; a line
+// (terminator included) longer than max_line_bytes comes in pieces of exactly that size.
+std::vector<Got> ReferenceLines(const std::string& input, size_t max_line_bytes) {
+  std::vector<Got> lines;
+  uint64_t number = 0;
+  for (size_t pos = 0; pos < input.size();) {
+    size_t nl = input.find('\n', pos);
+    size_t end = nl == std::string::npos ? input.size() : nl + 1;
+    ++number;
+    bool pieces = false;
+    for (; end - pos > max_line_bytes; pos += max_line_bytes, pieces = true) {
+      std::string piece = input.substr(pos, max_line_bytes);
+      lines.push_back({piece, piece, pos, number, true, true});
+    }
+    std::string raw = input.substr(pos, end - pos);
+    std::string text = raw;
+    if (nl != std::string::npos) {
+      text.pop_back();
+      if (!text.empty() && text.back() == '\r') text.pop_back();
+    }
+    lines.push_back({raw, text, pos, number, false, pieces});
+    pos = end;
+  }
+  return lines;
+}
+
+TEST_CASE("Random inputs under random reads and limits and pins give the reference lines") {
+  std::mt19937_64 rng(20261124);
+  for (int round = 0; round < 400; ++round) {
+    // Dense newlines, long runs without one, CRs and NULs, around the 64-byte masks.
+    std::string input;
+    size_t size = rng() % 5000;
+    while (input.size() < size) {
+      switch (rng() % 6) {
+        case 0:
+          input += '\n';
+          break;
+        case 1:
+          input += "\r\n";
+          break;
+        case 2:
+          input.append(rng() % 200, static_cast<char>('a' + rng() % 26));
+          break;
+        case 3:
+          input.append(60 + rng() % 10, 'x');
+          break;
+        case 4:
+          input += std::string("\0\xff", 2);
+          break;
+        default:
+          input.append(rng() % 3000, 'y');
+          break;
+      }
+    }
+    LineReader::Options options;
+    options.block_bytes = 1 + rng() % 700;
+    options.max_line_bytes = 1 + rng() % 1500;
+    size_t read_size = 1 + rng() % 900;
+    INFO("round " << round << ", block " << options.block_bytes << ", max "
+                  << options.max_line_bytes << ", read " << read_size);
+    auto source = test::StringSource(input, read_size);
+    LineReader reader(source.get(), options);
+    std::vector<Got> got;
+    Line line;
+    uint64_t pinned = 0;
+    bool pin = false;
+    for (;;) {
+      if (rng() % 3 == 0) reader.HasBufferedLine();
+      if (!reader.Next(&line)) break;
+      got.push_back({std::string(line.raw), std::string(line.text), line.offset, line.number,
+                     line.partial, line.piece});
+      if (pin) {
+        uint64_t end = line.offset + line.raw.size();
+        REQUIRE(reader.View(pinned, end) == std::string_view(input).substr(pinned, end - pinned));
+      }
+      if (rng() % 4 == 0) {  // hold a few lines back, as the event assembler does
+        pin = rng() % 2 == 0;
+        pinned = line.offset;
+        if (pin)
+          reader.Pin(pinned);
+        else
+          reader.Unpin();
+      }
+    }
+    REQUIRE(reader.status().ok());
+    CHECK(got == ReferenceLines(input, options.max_line_bytes));
   }
 }
 
