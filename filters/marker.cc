@@ -222,6 +222,10 @@ bool ParseJsonMarker(std::string_view line, MarkerFields* f) {
 }  // namespace
 
 bool ParseMarker(std::string_view line, MarkerFields* fields) {
+  // Every event's first line is asked: most are turned away by their first byte, before
+  // any field is touched (a marker starts with '[' or, blanks allowed, with '{').
+  if (line.empty() || (line[0] != '[' && line[0] != '{' && line[0] != ' ' && line[0] != '\t'))
+    return false;
   *fields = MarkerFields();
   size_t begin = line.find_first_not_of(" \t");
   if (begin == std::string_view::npos) return false;
