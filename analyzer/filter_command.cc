@@ -81,6 +81,9 @@ int RunFilterCommand(const Args& args) {
     return kExitUsage;
   }
   OutputSink out(STDOUT_FILENO);
+  // Events reach stdout as views of the reader's buffer, written before it is reused.
+  out.KeepViews();
+  pipeline.reader.before_reuse = [&out] { out.ReleaseViews(); };
   raw.chain.filter.default_year = DefaultYear(raw.inputs.front());
   Result<std::unique_ptr<FilterChain>> chain = BuildFilterChain(*rules, raw.chain.filter, &out);
   if (!chain.ok()) {

@@ -76,6 +76,10 @@ LineReader::LineReader(ByteSource* source, Options options)
       capacity_(options.block_bytes * 2),
       masks_(new uint64_t[MaskCount(capacity_, kChunk)]()) {}
 
+LineReader::~LineReader() {
+  if (options_.before_reuse) options_.before_reuse();
+}
+
 bool LineReader::HasBufferedLine() {
   if (pos_ == end_) return false;
   if (end_ - pos_ > options_.max_line_bytes || eof_) return true;
@@ -146,7 +150,9 @@ bool LineReader::Refill() {
   size_t indexed = end_;  // the masks of the bytes before this stay right
   size_t keep = pos_;
   if (pin_ != kNoPin && pin_ >= base_) keep = std::min<size_t>(keep, pin_ - base_);
-  if (capacity_ - end_ < options_.block_bytes && keep > 0) {
+  bool moves = capacity_ - end_ < options_.block_bytes;
+  if (moves && options_.before_reuse) options_.before_reuse();
+  if (moves && keep > 0) {
     memmove(buf_.get(), buf_.get() + keep, end_ - keep);
     base_ += keep;
     pos_ -= keep;

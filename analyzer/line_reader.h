@@ -17,6 +17,7 @@
 
 #include <bit>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string_view>
 
@@ -38,10 +39,14 @@ class LineReader {
   struct Options {
     size_t block_bytes = 1 << 18;     // bytes asked of the source per read (>= 256 KiB)
     size_t max_line_bytes = 4 << 20;  // longer lines are handed out in pieces
+    // Called before the buffer's bytes are moved or freed (and so before the views handed
+    // out so far become invalid), for a consumer that keeps views instead of copies.
+    std::function<void()> before_reuse;
   };
 
   explicit LineReader(ByteSource* source) : LineReader(source, Options()) {}
   LineReader(ByteSource* source, Options options);
+  ~LineReader();
 
   // Hands out the next line; false at end of input or on a read error (see status()).
   // Blocks on a live source until a whole line (or a piece) is available.

@@ -4,7 +4,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 
 namespace sockfilter {
@@ -26,15 +28,68 @@ void OutputSink::Write(std::string_view bytes) {
       return;
     }
   }
-  memcpy(buf_.get() + used_, bytes.data(), bytes.size());
+  if (queue_.size() == kMaxQueued) FlushBuffer();
+  char* at = buf_.get() + used_;
+  memcpy(at, bytes.data(), bytes.size());
   used_ += bytes.size();
+  Queue(at, bytes.size());
+}
+
+void OutputSink::WriteView(std::string_view bytes) {
+  if (!ok()) return;
+  bytes_written_ += bytes.size();
+  if (queue_.size() == kMaxQueued) FlushBuffer();
+  Queue(bytes.data(), bytes.size());
+  if (queued_ >= capacity_) FlushBuffer();  // written in blocks as big as the copied ones
+}
+
+void OutputSink::Queue(const char* data, size_t size) {
+  if (size == 0) return;
+  if (!queue_.empty()) {
+    iovec& last = queue_.back();
+    if (static_cast<const char*>(last.iov_base) + last.iov_len == data) {
+      last.iov_len += size;
+      queued_ += size;
+      return;
+    }
+  }
+  queue_.push_back({const_cast<char*>(data), size});
+  queued_ += size;
 }
 
 void OutputSink::FlushBuffer() {
-  if (used_ == 0) return;
-  size_t n = used_;
+  WriteQueued();
+  queue_.clear();
+  queued_ = 0;
   used_ = 0;
-  WriteAll(buf_.get(), n);
+}
+
+void OutputSink::WriteQueued() {
+  iovec* part = queue_.data();
+  size_t parts = queue_.size();
+  while (parts > 0 && ok()) {
+    ssize_t n = ::writev(fd_, part, static_cast<int>(std::min<size_t>(parts, IOV_MAX)));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EPIPE) {
+        closed_by_reader_ = true;
+      } else {
+        status_ = Status::Error(name_ + ": " + strerror(errno));
+      }
+      return;
+    }
+    // Skip what was written: whole parts, then the written start of the next one.
+    size_t written = static_cast<size_t>(n);
+    while (parts > 0 && written >= part->iov_len) {
+      written -= part->iov_len;
+      ++part;
+      --parts;
+    }
+    if (parts > 0) {
+      part->iov_base = static_cast<char*>(part->iov_base) + written;
+      part->iov_len -= written;
+    }
+  }
 }
 
 void OutputSink::WriteAll(const char* data, size_t size) {
