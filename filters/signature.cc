@@ -3,6 +3,7 @@
 #include <array>
 #include <memory>
 
+#include "filters/body_memo.h"
 #include "filters/header_scanner.h"
 #include "filters/line_memo.h"
 #include "filters/stream_hash.h"
@@ -324,10 +325,12 @@ bool ParseSignatureMode(std::string_view text, SignatureMode* mode) {
   return true;
 }
 
-// The memo of continuation lines: for each, the bytes it adds to the normalized text, a
-// "\n" and the line masked.
+// The memos: of whole bodies of several lines, and of continuation lines (for each, the
+// bytes it adds to the normalized text, a "\n" and the line masked).
 class Signer::Memo {
  public:
+  BodyMemo bodies;
+
   // Adds "\n" and `line` masked to `hash`. `line` holds no '\n' and not the '\r' of a
   // "\r\n".
   void AppendLine(std::string_view line, StreamHash* hash) {
@@ -368,15 +371,23 @@ uint64_t Signer::Sign(std::string_view raw, bool json) {
   // across a '\n', and the '\r' of a "\r\n" is dropped here instead.
   std::string_view body = Body(raw, json);
   size_t end = body.find('\n');
-  MaskBody(WithoutCr(body.substr(0, end), end), &hash);
-  if (end == std::string_view::npos) return hash.Final();
+  if (end == std::string_view::npos) {
+    MaskBody(WithoutCr(body, end), &hash);
+    return hash.Final();
+  }
+  // A body of several lines (a stack trace) is signed once per distinct text.
   if (memo_ == nullptr) memo_ = std::make_unique<Memo>();
+  uint64_t sig;
+  if (memo_->bodies.Find(body, &sig)) return sig;
+  MaskBody(WithoutCr(body.substr(0, end), end), &hash);
   while (end != std::string_view::npos) {
     size_t begin = end + 1;
     end = body.find('\n', begin);
     memo_->AppendLine(WithoutCr(body.substr(begin, end - begin), end), &hash);
   }
-  return hash.Final();
+  sig = hash.Final();
+  memo_->bodies.Store(body, sig);
+  return sig;
 }
 
 std::string Signer::Normalize(std::string_view raw, bool json) const {

@@ -59,7 +59,8 @@ class Signer {
 
   // The signature of an event's bytes (every line, terminators included). `json`: the
   // event is one JSON object line (its leading volatile keys are the header). Not const:
-  // it remembers masked lines (see Threads above).
+  // it remembers masked lines and the signatures of bodies of several lines (see Threads
+  // above).
   uint64_t Sign(std::string_view raw, bool json);
 
   // The text that Sign() hashes, with masks written out ("<N>", "<IP>", ...). Masks the
@@ -67,7 +68,7 @@ class Signer {
   std::string Normalize(std::string_view raw, bool json) const;
 
  private:
-  class Memo;  // filters/line_memo.h and a buffer to mask into
+  class Memo;  // filters/body_memo.h, filters/line_memo.h and a buffer to mask into
 
   SignatureMode mode_;
   std::unique_ptr<Memo> memo_;  // created by the first Sign() that needs it

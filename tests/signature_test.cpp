@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "filters/body_memo.h"
 #include "filters/line_memo.h"
 #include "filters/stream_hash.h"
 #include "tests/test_util.h"
@@ -326,6 +327,57 @@ TEST_CASE("a line that lost its memo slot is not found", "[signature]") {
   }
   CHECK(found > 0);
   CHECK(found <= static_cast<int>(LineMemo::kSlots));
+}
+
+TEST_CASE("the body memo finds a body only by its bytes", "[signature]") {
+  BodyMemo memo;
+  uint64_t value = 0;
+  // Same length and the same sampled bytes (start, middle, end): the same key and slot,
+  // different bodies.
+  std::string body(300, 'a');
+  std::string other = body;
+  other[40] = 'b';
+  CHECK_FALSE(memo.Find(body, &value));
+  memo.Store(body, 7);
+  REQUIRE(memo.Find(body, &value));
+  CHECK(value == 7);
+  CHECK_FALSE(memo.Find(other, &value));
+  CHECK_FALSE(memo.Find(body.substr(1), &value));
+  memo.Store(other, 8);  // takes the slot over
+  CHECK_FALSE(memo.Find(body, &value));
+  REQUIRE(memo.Find(other, &value));
+  CHECK(value == 8);
+  memo.Store(std::string(BodyMemo::kMaxBody + 1, 'c'), 9);
+  CHECK_FALSE(memo.Find(std::string(BodyMemo::kMaxBody + 1, 'c'), &value));
+  for (std::string_view tiny : {"", "x", "x\ny"}) {
+    memo.Store(tiny, 10);
+    REQUIRE(memo.Find(tiny, &value));
+    CHECK(value == 10);
+  }
+}
+
+TEST_CASE("traces that differ in one byte anywhere sign as their normalized texts hash",
+          "[signature]") {
+  // Repeats of one trace with one byte changed at every position in turn, each signed
+  // between repeats of the original: the memo must never answer for a near-repeat.
+  const std::string trace =
+      "2024-03-11 03:16:45.422  WARN 2249 --- [exec-47] c.a.Handler : Exception in cart\n"
+      "java.io.IOException: Connection reset by peer\n"
+      "\tat sun.nio.ch.FileDispatcherImpl.read0(Native Method)\n"
+      "\tat sun.nio.ch.SocketDispatcher.read(SocketDispatcher.java:39)\n"
+      "\tat java.lang.Thread.run(Thread.java:750)\n";
+  Signer signer(SignatureMode::kNormalized);
+  const uint64_t original = signer.Sign(trace, false);
+  for (size_t i = 0; i < trace.size(); ++i) {
+    for (char c : {'x', '7', '\n'}) {
+      std::string changed = trace;
+      if (changed[i] == c) continue;
+      changed[i] = c;
+      INFO(changed);
+      REQUIRE(signer.Sign(changed, false) == HashOf(signer.Normalize(changed, false)));
+      REQUIRE(signer.Sign(trace, false) == original);
+    }
+  }
 }
 
 TEST_CASE("a copied signer signs as its original", "[signature]") {
