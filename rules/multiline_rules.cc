@@ -79,6 +79,7 @@ Result<std::shared_ptr<const MultilineRules>> MultilineRules::Compile(
     for (const std::string& from : spec.from) rules->AddCandidates(rules->StateIndex(from), *rule);
     rules->rules_.push_back(std::move(rule));
   }
+  rules->specs_ = specs;
   return std::shared_ptr<const MultilineRules>(std::move(rules));
 }
 

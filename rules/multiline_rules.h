@@ -53,6 +53,10 @@ class MultilineRules {
   bool Continues(int state, std::string_view text, int* next_state) const;
 
   size_t rule_count() const { return rules_.size(); }
+  // The rules as given to Compile, in order (what a plain reading of them decides is what
+  // Continues decides; tests compare the two).
+  const std::vector<MultilineRuleSpec>& specs() const { return specs_; }
+  size_t state_count() const { return state_names_.size(); }
   const std::string& state_name(int state) const { return state_names_[state]; }
 
  private:
@@ -82,6 +86,7 @@ class MultilineRules {
   int StateIndex(const std::string& name);
   void AddCandidates(int state, const Rule& rule);
 
+  std::vector<MultilineRuleSpec> specs_;
   std::vector<std::unique_ptr<Rule>> rules_;
   std::vector<std::string> state_names_;
   std::vector<State> states_;
