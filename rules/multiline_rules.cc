@@ -5,25 +5,37 @@
 #include <algorithm>
 #include <cstring>
 
+#include "rules/match_memo.h"
+
 namespace sockfilter {
 
 namespace {
 
 constexpr int kRangeBytes = 12;
 
-// The bytes a match of `regex` can begin with, from RE2's possible-match range. The range
-// is conservative (it may include bytes that cannot start a match, never the reverse).
-std::bitset<256> PatternFirstBytes(const re2::RE2& regex) {
+// The bytes a match can begin with, from RE2's possible-match range: every match m has
+// min <= m <= max. A non-empty min also proves that no match is empty (the empty string
+// sorts before it), so that m[0] lies in [min[0], max[0]]. (With a range of one byte, RE2 rounds
+// max up to the next byte: "[" for [A-Z]; the longer range keeps max[0] exact.)
+std::bitset<256> PatternFirstBytes(const std::string& min, const std::string& max) {
   std::bitset<256> bytes;
-  std::string min, max;
-  if (!regex.PossibleMatchRange(&min, &max, 1) || max.empty()) {
+  if (min.empty() || max.empty()) {
     bytes.set();
     return bytes;
   }
-  unsigned lo = min.empty() ? 0 : static_cast<unsigned char>(min[0]);
+  unsigned lo = static_cast<unsigned char>(min[0]);
   unsigned hi = static_cast<unsigned char>(max[0]);
-  for (unsigned b = lo; b <= hi && b < 256; ++b) bytes.set(b);
+  for (unsigned b = lo; b <= hi; ++b) bytes.set(b);
   return bytes;
+}
+
+// What every match begins with: the bytes min and max share. A match that left them at
+// some byte would there be below min's byte or above max's, so sort before min or after
+// max; one that stopped short of them would be a proper prefix of min, and sort before it.
+std::string PatternPrefix(const std::string& min, const std::string& max) {
+  size_t n = 0;
+  while (n < min.size() && n < max.size() && min[n] == max[n]) ++n;
+  return min.substr(0, n);
 }
 
 // Byte loops, not memcmp: prefixes are a few bytes and these run for most lines, where a
@@ -49,6 +61,10 @@ bool MatchesAtStart(const re2::RE2& regex, std::string_view text) {
   return regex.Match(re2::StringPiece(text.data(), text.size()), 0, text.size(),
                      re2::RE2::ANCHOR_START, nullptr, 0);
 }
+
+// RE2's answers for lines seen lately. Per thread: the rules are shared between threads,
+// and a memo behind a lock would cost more than it saves.
+thread_local MatchMemo memo;
 
 std::string RuleError(const MultilineRuleSpec& spec, const std::string& problem) {
   return spec.source + ": rule " + spec.id + ": " + problem;
@@ -90,11 +106,20 @@ Result<std::unique_ptr<MultilineRules::Rule>> MultilineRules::CompileRule(
   auto rule = std::make_unique<Rule>();
   rule->id = spec.id;
   rule->prefixes = spec.prefixes;
-  rule->contains = spec.contains;
   for (const std::string& p : spec.prefixes)
     if (p.empty()) return Status::Error(RuleError(spec, "empty prefix"));
+  for (const std::string& c : spec.contains) {
+    if (c.empty()) return Status::Error(RuleError(spec, "empty `contains` literal"));
+    auto same_first = [&](const LiteralGroup& g) { return g.first == c[0]; };
+    auto group = std::find_if(rule->contains.begin(), rule->contains.end(), same_first);
+    if (group == rule->contains.end()) group = rule->contains.insert(group, {c[0], {}});
+    group->tails.push_back(c.substr(1));
+  }
   if (spec.prefixes.empty() && spec.pattern.empty())
     return Status::Error(RuleError(spec, "needs a `prefix` or a `pattern`"));
+  if (!spec.contains.empty() && spec.pattern.empty())
+    return Status::Error(
+        RuleError(spec, "`contains` without a `pattern`: it only spares RE2 work"));
   if (!spec.pattern.empty()) {
     rule->regex = std::make_unique<re2::RE2>(spec.pattern, options);
     if (!rule->regex->ok()) {
@@ -104,8 +129,13 @@ Result<std::unique_ptr<MultilineRules::Rule>> MultilineRules::CompileRule(
     if (MatchesAtStart(*rule->regex, ""))
       return Status::Error(RuleError(spec, "pattern matches an empty line"));
     std::string max;
-    if (!rule->regex->PossibleMatchRange(&rule->min_prefix, &max, kRangeBytes))
+    if (!rule->regex->PossibleMatchRange(&rule->min_prefix, &max, kRangeBytes)) {
       rule->min_prefix.clear();
+      max.clear();
+    }
+    rule->first_bytes = PatternFirstBytes(rule->min_prefix, max);
+    rule->pattern_prefix = PatternPrefix(rule->min_prefix, max);
+    rule->memo_id = MatchMemo::NewTestId();
   }
   for (const std::string& example : spec.examples) {
     if (!rule->Matches(example))
@@ -122,12 +152,17 @@ void MultilineRules::AddCandidates(int state, const Rule& rule) {
   State& s = states_[state];
   if (!rule.prefixes.empty()) {
     for (const std::string& p : rule.prefixes)
-      s.by_first_byte[static_cast<unsigned char>(p[0])].push_back({&rule, p});
+      s.by_first_byte[static_cast<unsigned char>(p[0])].push_back(
+          {&rule, std::string_view(p).substr(1)});
     return;
   }
-  std::bitset<256> first = PatternFirstBytes(*rule.regex);
+  if (!rule.pattern_prefix.empty()) {
+    std::string_view p = rule.pattern_prefix;
+    s.by_first_byte[static_cast<unsigned char>(p[0])].push_back({&rule, p.substr(1)});
+    return;
+  }
   for (unsigned b = 0; b < 256; ++b)
-    if (first[b]) s.by_first_byte[b].push_back({&rule, std::string_view()});
+    if (rule.first_bytes[b]) s.by_first_byte[b].push_back({&rule, std::string_view()});
 }
 
 bool MultilineRules::Rule::Matches(std::string_view text) const {
@@ -139,28 +174,65 @@ bool MultilineRules::Rule::Matches(std::string_view text) const {
   return MatchesAfterPrefix(text);
 }
 
+// Cheapest test first: the comparison with min_prefix reads a few bytes, the literals read
+// the line once per distinct first byte, RE2 reads it whole and costs most to start.
 bool MultilineRules::Rule::MatchesAfterPrefix(std::string_view text) const {
   if (!regex) return true;
-  if (!contains.empty()) {
-    bool any = false;
-    for (const std::string& c : contains) any = any || text.find(c) != std::string_view::npos;
-    if (!any) return false;
-  }
-  // Every match is >= min_prefix, and so is the line that starts with it; comparing the
-  // line's first bytes rules out most lines without running RE2.
+  // Every match is >= min_prefix, and so is the line that starts with it.
   if (SortsBefore(text, min_prefix)) return false;
-  return MatchesAtStart(*regex, text);
+  if (!ContainsLiteral(text)) return false;
+  return memo.Answer(memo_id, text,
+                     [this](std::string_view t) { return MatchesAtStart(*regex, t); });
+}
+
+// One memchr pass per group; each hit is compared with the group's literals, a byte first
+// since a hit is mostly not one (an 'E' of "ERROR" for "Exception").
+bool MultilineRules::Rule::ContainsLiteral(std::string_view text) const {
+  if (contains.empty()) return true;
+  const char* end = text.data() + text.size();
+  for (const LiteralGroup& group : contains) {
+    const char* p = text.data();
+    while (p < end && (p = static_cast<const char*>(std::memchr(p, group.first, end - p)))) {
+      ++p;
+      for (const std::string& tail : group.tails) {
+        if (tail.size() > static_cast<size_t>(end - p)) continue;
+        if (tail.empty() || (p[0] == tail[0] && std::memcmp(p, tail.data(), tail.size()) == 0))
+          return true;
+      }
+    }
+  }
+  return false;
 }
 
 bool MultilineRules::Continues(int state, std::string_view text, int* next_state) const {
   if (text.empty()) return false;
-  for (const Candidate& c : states_[state].by_first_byte[static_cast<unsigned char>(text[0])]) {
-    if (StartsWith(text, c.prefix) && c.rule->MatchesAfterPrefix(text)) {
-      *next_state = c.rule->to;
-      return true;
-    }
+  const std::vector<Candidate>& candidates =
+      states_[state].by_first_byte[static_cast<unsigned char>(text[0])];
+  if (candidates.empty()) return false;  // most lines
+  const Candidate* begin = candidates.data();
+  return FirstTaker(begin, begin + candidates.size(), text, next_state);
+}
+
+// Split in two, each ending in a (tail) call to the other: the loop itself calls nothing,
+// so the common cases (no candidate, a stack frame taken by its prefix) run without
+// setting up a frame. Hence the noinline.
+bool MultilineRules::FirstTaker(const Candidate* c, const Candidate* end, std::string_view text,
+                                int* next_state) {
+  std::string_view rest(text.data() + 1, text.size() - 1);
+  for (; c != end; ++c) {
+    if (!StartsWith(rest, c->prefix_rest)) continue;
+    if (c->rule->regex) return PatternTaker(c, end, text, next_state);
+    *next_state = c->rule->to;
+    return true;
   }
   return false;
+}
+
+[[gnu::noinline]] bool MultilineRules::PatternTaker(const Candidate* c, const Candidate* end,
+                                                    std::string_view text, int* next_state) {
+  if (!c->rule->MatchesAfterPrefix(text)) return FirstTaker(c + 1, end, text, next_state);
+  *next_state = c->rule->to;
+  return true;
 }
 
 }  // namespace sockfilter

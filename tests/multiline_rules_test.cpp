@@ -336,5 +336,19 @@ TEST_CASE("a line a rule took is taken again, and one it refused is refused agai
   CheckAll(rules, repeated);
 }
 
+TEST_CASE("`contains` needs a pattern, and its literals may not be empty") {
+  auto error_of = [](const std::string& table) {
+    std::vector<RuleFile> files = EmbeddedRuleFiles();
+    files.push_back({"user/extra.toml", "[[multiline]]\nid = \"t.bad\"\nfrom = [\"record\"]\n" +
+                                            table + "to = \"trace\"\n"});
+    Result<RuleBook> book = LoadRuleBook(files);
+    return book.ok() ? std::string("(loaded)") : book.status().message();
+  };
+  CHECK_THAT(error_of("prefix = [\"x\"]\ncontains = [\"y\"]\n"),
+             Catch::Contains("user/extra.toml: rule t.bad: `contains` without a `pattern`"));
+  CHECK_THAT(error_of("contains = [\"\"]\npattern = '^x'\n"),
+             Catch::Contains("rule t.bad: empty `contains` literal"));
+}
+
 }  // namespace
 }  // namespace sockfilter
