@@ -104,6 +104,17 @@ int YearOf(TimeMs time) {
   return static_cast<int>(year);
 }
 
+TimeMs InYear(TimeMs time, int year) {
+  if (time == kNoTime || year < 1 || year > 9999) return kNoTime;
+  int64_t days, ms;
+  SplitDays(time, &days, &ms);
+  int64_t from_year;
+  int month, day;
+  CivilFromDays(days, &from_year, &month, &day);
+  if (day > DaysInMonth(year, month)) return kNoTime;
+  return DaysFromCivil(year, month, day) * kMsPerDay + ms;
+}
+
 int CurrentUtcYear() { return YearOf(static_cast<TimeMs>(std::time(nullptr)) * 1000); }
 
 }  // namespace sockfilter

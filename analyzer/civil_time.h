@@ -37,4 +37,9 @@ int YearOf(TimeMs time);
 // The current UTC year, from the system clock.
 int CurrentUtcYear();
 
+// The same month, day and time of day as `time` (UTC) in `year`: what a timestamp written
+// without a year reads as in that year. kNoTime for Feb 29 in a common year, for a year
+// outside 1-9999, and for kNoTime.
+TimeMs InYear(TimeMs time, int year);
+
 }  // namespace sockfilter

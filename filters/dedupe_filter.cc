@@ -20,10 +20,16 @@ constexpr uint32_t kNoIndex = ~uint32_t{0};
 // Returns `t` unchanged when the line's time carries its own year.
 TimeMs InStreamYear(TimeMs t, TimeMs reference, std::string_view first_line) {
   int year = YearOf(t);
-  if (year == YearOf(reference) || ParseLineTimestamp(first_line, year + 1) == t) return t;
+  int stream_year = YearOf(reference);
+  if (year == stream_year || ParseLineTimestamp(first_line, year + 1) == t) return t;
+  // The line's time in another year is its month, day and time of day moved there (no
+  // yearless format has a zone), which spares a parse per year tried. Only a leap second
+  // read at the turn of the year ("Dec 31 23:59:60", now Jan 1 00:00:00) needs the parse.
+  TimeMs into_year = t - TimeFromCivil(year, 1, 1, 0, 0, 0, 0);
+  bool new_year = into_year >= 0 && into_year < 1000;
   TimeMs best = t;
-  for (int y = YearOf(reference) - 1; y <= YearOf(reference) + 1; ++y) {
-    TimeMs candidate = ParseLineTimestamp(first_line, y);
+  for (int y = stream_year - 1; y <= stream_year + 1; ++y) {
+    TimeMs candidate = new_year ? ParseLineTimestamp(first_line, y) : InYear(t, y);
     if (candidate == kNoTime) continue;
     if (best == t || std::llabs(candidate - reference) < std::llabs(best - reference))
       best = candidate;

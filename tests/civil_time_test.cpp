@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <cstdio>
 #include <ctime>
 #include <string>
 
@@ -69,6 +70,41 @@ TEST_CASE("the last day of every month is accepted and the next is not", "[civil
       CHECK(TimeFromCivil(year, month, out.tm_mday + 1, 0, 0, 0, 0) == kNoTime);
     }
   }
+}
+
+TEST_CASE("a yearless timestamp moved to another year reads as if parsed in that year",
+          "[civil_time]") {
+  // InYear is how the dedupe filter places syslog and glog times in the stream's year
+  // without parsing the line again for each year it tries.
+  static const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  uint64_t state = 7;
+  for (int i = 0; i < 20000; ++i) {
+    const int month = static_cast<int>(NextRandom(&state) % 12) + 1;
+    const int day = static_cast<int>(NextRandom(&state) % 31) + 1;
+    const int hour = static_cast<int>(NextRandom(&state) % 24);
+    const int minute = static_cast<int>(NextRandom(&state) % 60);
+    const int second = static_cast<int>(NextRandom(&state) % 60);
+    char line[64];
+    if (i % 2 == 0) {
+      snprintf(line, sizeof line, "%s %2d %02d:%02d:%02d host app[1]: x", kMonths[month - 1], day,
+               hour, minute, second);
+    } else {
+      snprintf(line, sizeof line, "E%02d%02d %02d:%02d:%02d.%06d 1 x.go:1] x", month, day, hour,
+               minute, second, static_cast<int>(NextRandom(&state) % 1000000));
+    }
+    const int from = 1996 + static_cast<int>(NextRandom(&state) % 40);
+    const int to = 1996 + static_cast<int>(NextRandom(&state) % 40);
+    const TimeMs t = ParseLineTimestamp(line, from);
+    INFO(line << " from " << from << " to " << to);
+    if (t == kNoTime) continue;  // Feb 30, or Feb 29 in a common year
+    REQUIRE(InYear(t, to) == ParseLineTimestamp(line, to));
+  }
+  CHECK(InYear(kNoTime, 2024) == kNoTime);
+  CHECK(InYear(TimeFromCivil(2024, 2, 29, 1, 2, 3, 4), 2025) == kNoTime);
+  CHECK(InYear(TimeFromCivil(2024, 2, 29, 1, 2, 3, 4), 2028) ==
+        TimeFromCivil(2028, 2, 29, 1, 2, 3, 4));
+  CHECK(InYear(TimeFromCivil(2024, 3, 1, 0, 0, 0, 0), 10000) == kNoTime);
 }
 
 TEST_CASE("the current year is plausible", "[civil_time]") {
