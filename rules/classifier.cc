@@ -206,16 +206,33 @@ Classification Classifier::Classify(std::string_view text, Scratch* scratch) con
     }
   }
   MatchLine(text, line_begin, line_end, scratch);
-  return Decide(*scratch, text);
+  return Decide(scratch, text);
 }
 
 void Classifier::MatchLine(std::string_view text, size_t begin, size_t end,
                            Scratch* scratch) const {
   if (end > begin && text[end - 1] == '\r') --end;
   std::sort(scratch->line_rules.begin(), scratch->line_rules.end());
+  std::string_view line(text.data() + begin, end - begin);
+  LineOutcomes::Handle memo;
+  if (const LineOutcomes::Outcome* known =
+          scratch->outcomes.Find(line, scratch->line_rules, &memo)) {
+    for (uint32_t k = 0; k < known->matches.size(); ++k) {
+      const LineOutcomes::Match& m = known->matches[k];
+      scratch->found.push_back({m.rule, begin + m.begin, begin, end, memo, k});
+    }
+    return;
+  }
+  LineOutcomes::Outcome* outcome = scratch->outcomes.Start(line, scratch->line_rules, &memo);
   for (int rule : scratch->line_rules) {
     Scratch::Found found;
-    if (TryRule(rule, text, begin, end, &found)) scratch->found.push_back(found);
+    if (!TryRule(rule, text, begin, end, &found)) continue;
+    if (outcome != nullptr) {
+      found.memo = memo;
+      found.memo_index = static_cast<uint32_t>(outcome->matches.size());
+      outcome->matches.push_back({rule, static_cast<uint32_t>(found.begin - begin)});
+    }
+    scratch->found.push_back(found);
   }
 }
 
@@ -235,31 +252,49 @@ bool Classifier::TryRule(int index, std::string_view text, size_t begin, size_t 
   return true;
 }
 
-void Classifier::Capture(const Scratch::Found& found, std::string_view text,
+void Classifier::Capture(const Scratch::Found& found, std::string_view text, Scratch* scratch,
                          Classification* result) const {
   const Rule& rule = rules_[found.rule];
   auto wanted = [](int group, std::string_view field) { return group > 0 && field.empty(); };
   if (!wanted(rule.peer, result->peer) && !wanted(rule.errno_group, result->errno_text) &&
       !wanted(rule.endpoint, result->endpoint))
     return;
-  re2::StringPiece groups[kMaxGroups];
-  re2::StringPiece line(text.data() + found.line_begin, found.line_end - found.line_begin);
-  // The same search as TryRule's on the same line, so it finds the same match.
-  if (!rule.regex->Match(line, 0, line.size(), re2::RE2::UNANCHORED, groups, rule.groups)) return;
-  auto fill = [&](int group, std::string_view* field) {
-    if (group > 0 && field->empty() && groups[group].data() != nullptr)
-      *field = std::string_view(groups[group].data(), groups[group].size());
+  const char* line_start = text.data() + found.line_begin;
+  LineOutcomes::Match* known = nullptr;
+  if (LineOutcomes::Outcome* outcome = scratch->outcomes.Get(found.memo))
+    known = &outcome->matches[found.memo_index];
+  if (known == nullptr || !known->captured) {
+    re2::StringPiece groups[kMaxGroups];
+    re2::StringPiece line(line_start, found.line_end - found.line_begin);
+    // The same search as TryRule's on the same line, so it finds the same match.
+    if (!rule.regex->Match(line, 0, line.size(), re2::RE2::UNANCHORED, groups, rule.groups)) return;
+    LineOutcomes::Match fresh{found.rule, 0};
+    LineOutcomes::Match* into = known != nullptr ? known : &fresh;
+    auto keep = [&](int group, LineOutcomes::Group* g) {
+      if (group <= 0 || groups[group].data() == nullptr) return;
+      *g = {static_cast<uint32_t>(groups[group].data() - line_start),
+            static_cast<uint32_t>(groups[group].size()), true};
+    };
+    keep(rule.peer, &into->peer);
+    keep(rule.errno_group, &into->errno_text);
+    keep(rule.endpoint, &into->endpoint);
+    into->captured = true;
+    known = into;
+  }
+  auto fill = [&](int group, const LineOutcomes::Group& g, std::string_view* field) {
+    if (group > 0 && field->empty() && g.present)
+      *field = std::string_view(line_start + g.begin, g.size);
   };
-  fill(rule.peer, &result->peer);
-  fill(rule.errno_group, &result->errno_text);
-  fill(rule.endpoint, &result->endpoint);
+  fill(rule.peer, known->peer, &result->peer);
+  fill(rule.errno_group, known->errno_text, &result->errno_text);
+  fill(rule.endpoint, known->endpoint, &result->endpoint);
 }
 
-Classification Classifier::Decide(const Scratch& scratch, std::string_view text) const {
+Classification Classifier::Decide(Scratch* scratch, std::string_view text) const {
   Classification result;
   bool root_first = false;
   const Scratch::Found* primary = nullptr;
-  for (const Scratch::Found& f : scratch.found) {
+  for (const Scratch::Found& f : scratch->found) {
     const RuleInfo& info = infos_[f.rule];
     if (info.cause < 0) {
       root_first = root_first || info.root_first;
@@ -267,7 +302,7 @@ Classification Classifier::Decide(const Scratch& scratch, std::string_view text)
     }
     result.causes |= uint32_t{1} << info.cause;
   }
-  for (const Scratch::Found& f : scratch.found) {
+  for (const Scratch::Found& f : scratch->found) {
     if (infos_[f.rule].cause < 0) continue;
     bool better =
         primary == nullptr || (root_first ? f.begin < primary->begin : f.begin >= primary->begin);
@@ -278,10 +313,10 @@ Classification Classifier::Decide(const Scratch& scratch, std::string_view text)
   result.rule = primary->rule;
   // The primary match's captures first; a field it leaves empty comes from the first other
   // match (in text order) that captured it.
-  Capture(*primary, text, &result);
-  for (const Scratch::Found& f : scratch.found) {
+  Capture(*primary, text, scratch, &result);
+  for (const Scratch::Found& f : scratch->found) {
     if (!result.peer.empty() && !result.errno_text.empty() && !result.endpoint.empty()) break;
-    if (&f != primary) Capture(f, text, &result);
+    if (&f != primary) Capture(f, text, scratch, &result);
   }
   return result;
 }

@@ -9,8 +9,9 @@
 //
 // How it stays cheap: each rule's pattern is reduced (by RE2's FilteredRE2) to literal atoms
 // that any match must contain; a LiteralSieve finds those atoms in the event, and RE2 runs
-// only on the lines that hold one, and only the rules that own a found atom. A pattern with
-// no usable atom (4+ literal bytes) is refused at compile time.
+// only on the lines that hold one, and only the rules that own a found atom; what it finds
+// on a line is remembered by the line's bytes (rules/line_outcomes.h), since candidate lines
+// repeat. A pattern with no usable atom (4+ literal bytes) is refused at compile time.
 //
 // Patterns are RE2, matched unanchored against one line at a time (without its terminator),
 // so `^` and `$` mean the line's start and end. Named groups `peer`, `errno`, `endpoint` and
@@ -31,6 +32,7 @@
 #include <vector>
 
 #include "analyzer/status.h"
+#include "rules/line_outcomes.h"
 #include "rules/literal_sieve.h"
 
 namespace re2 {
@@ -75,12 +77,15 @@ class Classifier {
       int rule;
       size_t begin;                 // of the match, in the classified text
       size_t line_begin, line_end;  // the line it was found on
+      LineOutcomes::Handle memo;    // where the line's outcome is remembered, if it is
+      uint32_t memo_index = 0;      // this match in it
     };
     std::vector<Hit> hits;
     std::vector<Found> found;
     std::vector<int> line_rules;
     std::vector<uint64_t> stamps;  // per rule: the line it was last tried on
     uint64_t line_serial = 0;
+    LineOutcomes outcomes;  // what RE2 found on recent candidate lines
   };
 
   struct RuleInfo {
@@ -131,8 +136,9 @@ class Classifier {
                Scratch::Found* found) const;
   // Runs the rule of `found` again for its named groups and fills the fields of `result`
   // that are still empty.
-  void Capture(const Scratch::Found& found, std::string_view text, Classification* result) const;
-  Classification Decide(const Scratch& scratch, std::string_view text) const;
+  void Capture(const Scratch::Found& found, std::string_view text, Scratch* scratch,
+               Classification* result) const;
+  Classification Decide(Scratch* scratch, std::string_view text) const;
 
   std::vector<RuleInfo> infos_;
   std::vector<Rule> rules_;

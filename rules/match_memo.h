@@ -36,6 +36,9 @@ class MatchMemo {
   template <typename Test>
   bool Answer(uint64_t test_id, std::string_view text, Test&& test);
 
+  // The fast, weak hash of a line that picks slots (also used by rules/line_outcomes.h).
+  static uint64_t Hash(std::string_view text);
+
  private:
   struct Slot {
     uint64_t test_id = 0;  // 0: empty
@@ -44,7 +47,6 @@ class MatchMemo {
     bool answer = false;
   };
 
-  static uint64_t Hash(std::string_view text);
   Slot& SlotFor(uint64_t test_id, uint64_t hash) {
     uint64_t mixed = (hash ^ test_id) * 0x9E3779B97F4A7C15ull;
     return slots_[mixed >> (64 - 8)];
