@@ -1,20 +1,17 @@
 #include "analyzer/timestamp.h"
 
-#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
+
+#include "analyzer/timestamp_scan.h"
 
 namespace sockfilter {
 namespace {
 
-// Longest timestamp text after its start ("Sun Dec 04 04:47:44.123456789 2005" and a
-// zone fit well within it).
-constexpr size_t kMaxTimestampBytes = 48;
-// Candidate starts tried after the line's own start fails; bounds the cost of a line
-// that has no time at all.
-constexpr int kMaxFallbackTries = 4;
+using scan_internal::IsDigit;
+using scan_internal::SkipBlanks;
 
-bool IsDigit(char c) { return static_cast<unsigned char>(c - '0') < 10; }
 bool IsUpper(char c) { return static_cast<unsigned char>(c - 'A') < 26; }
 bool IsAlnum(char c) { return IsDigit(c) || static_cast<unsigned char>((c | 0x20) - 'a') < 26; }
 
@@ -69,40 +66,37 @@ struct Cursor {
   }
 };
 
+// The fields of a time being parsed. A format starts from a seed: the default year (for
+// formats without one) and where to mark its clock (ParseTimeAt's `mark`).
 struct Civil {
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, millis = 0;
   int offset_minutes = 0;  // east of UTC
+  ClockMark* mark = nullptr;
+};
+
+// What a format reads after its clock's seconds and fraction.
+enum class AfterClock {
+  kEnd,   // nothing: the time ends
+  kZone,  // an optional zone
+  kYear,  // " 2005" (ctime): the minute is not known at the seconds
 };
 
 // ".123", ",849", ".619632", up to 9 digits (more are read and ignored); truncated to
-// milliseconds. A separator without digits is left unread.
-void ParseFraction(Cursor& c, Civil* t) {
-  if ((c.Peek() != '.' && c.Peek() != ',') || !IsDigit(c.Peek(1))) return;
+// milliseconds; 0 without a fraction. A separator without digits is left unread.
+int ParseFraction(Cursor& c) {
+  if ((c.Peek() != '.' && c.Peek() != ',') || !IsDigit(c.Peek(1))) return 0;
   ++c.p;
   int ms = 0;
-  int n = 0;
-  for (; IsDigit(c.Peek()); ++c.p, ++n) {
-    if (n < 3) ms = ms * 10 + (*c.p - '0');
+  for (int n = 0; n < 3; ++n) {  // a missing digit is a 0
+    ms *= 10;
+    if (IsDigit(c.Peek())) ms += *c.p++ - '0';
   }
-  for (; n < 3; ++n) ms *= 10;
-  t->millis = ms;
-}
-
-// HH:MM[:SS[.fff]]
-bool ParseClock(Cursor& c, Civil* t, bool seconds_required) {
-  if (!c.Num(2, &t->hour) || !c.Eat(':') || !c.Num(2, &t->minute)) return false;
-  if (c.Peek() == ':') {
-    ++c.p;
-    if (!c.Num(2, &t->second)) return false;
-    ParseFraction(c, t);
-  } else if (seconds_required) {
-    return false;
-  }
-  return true;
+  while (IsDigit(c.Peek())) ++c.p;
+  return ms;
 }
 
 // Offset digits after the sign: "hh:mm", "hhmm", or (when `hours_alone`) "hh".
-bool ParseOffset(Cursor& c, bool hours_alone, int* minutes) {
+inline bool ParseOffset(Cursor& c, bool hours_alone, int* minutes) {
   int hh = 0, mm = 0;
   if (!c.Num(2, &hh)) return false;
   if (c.Eat(':')) {
@@ -118,8 +112,9 @@ bool ParseOffset(Cursor& c, bool hours_alone, int* minutes) {
 }
 
 // An optional zone: "Z", "+01:00", "+0100", "+01" attached, or " +0000" / " UTC" after a
-// space. False only for a zone that is there but out of range.
-bool ParseZone(Cursor& c, Civil* t) {
+// space. False only for a zone that is there but out of range. It reads at most 7 bytes
+// (" +hh:mm"): ZoneMemo relies on it.
+inline bool ParseZone(Cursor& c, int* offset_minutes) {
   const char ch = c.Peek();
   if (ch == 'Z' || ch == 'z') {
     ++c.p;
@@ -132,7 +127,7 @@ bool ParseZone(Cursor& c, Civil* t) {
     Cursor z{c.p + (spaced ? 2 : 1), c.end};
     int minutes = 0;
     if (!ParseOffset(z, !spaced, &minutes)) return false;
-    t->offset_minutes = sign == '+' ? minutes : -minutes;
+    *offset_minutes = sign == '+' ? minutes : -minutes;
     c = z;
     return true;
   }
@@ -152,9 +147,77 @@ TimeMs Finish(const Cursor& c, const Civil& t) {
   return base == kNoTime ? kNoTime : base - int64_t{t.offset_minutes} * 60'000;
 }
 
+// A zone and the end of the time after it: true when the zone is in range and no digit
+// follows. Reads only the kZoneBytes bytes from c.p (a zone and the byte after it).
+inline bool ParseZoneAndEnd(Cursor c, int* offset_minutes) {
+  return ParseZone(c, offset_minutes) && !IsDigit(c.Peek());
+}
+
+// An offset (" +0000", "-07:00") may come next. Only that outcome of ParseZoneAndEnd is
+// worth remembering: the others are decided by a byte or two, and the bytes after those
+// (a level, a pid) rarely repeat.
+bool OffsetAhead(const Cursor& c) {
+  const char sign = c.Peek() == ' ' ? c.Peek(1) : c.Peek();
+  return sign == '+' || sign == '-';
+}
+
+// ParseZoneAndEnd, or what it gave for the same kZoneBytes bytes the last time.
+bool RecallZoneAndEnd(const Cursor& c, ZoneMemo* memo, int* offset_minutes) {
+  if (c.end - c.p < static_cast<ptrdiff_t>(kZoneBytes)) return ParseZoneAndEnd(c, offset_minutes);
+  uint64_t bytes;
+  std::memcpy(&bytes, c.p, sizeof bytes);
+  if (!memo->valid || memo->bytes != bytes) {
+    memo->offset_minutes = 0;
+    memo->ok = ParseZoneAndEnd(c, &memo->offset_minutes);
+    memo->bytes = bytes;
+    memo->valid = true;
+  }
+  *offset_minutes = memo->offset_minutes;
+  return memo->ok;
+}
+
+// The clock from its seconds on ("00.123+01:00 ..."): SS[.fff], a zone when `zone`, the
+// end; `minute` is TimeFromCivil of the fields down to the minute. It reads nothing
+// before c.p and knows nothing else of the parse: the point where ResumeAtSeconds
+// re-enters a parse. (TimeFromCivil is linear in the second and the millisecond, and
+// checks the second only against 60.)
+inline TimeMs ParseSeconds(Cursor c, TimeMs minute, bool zone, ZoneMemo* memo) {
+  static_assert(sizeof(ZoneMemo::bytes) == kZoneBytes);
+  int second = 0;
+  if (!c.Num(2, &second)) return kNoTime;
+  const int millis = ParseFraction(c);
+  int offset_minutes = 0;
+  const bool ended = !zone ? !IsDigit(c.Peek())
+                     : memo != nullptr && OffsetAhead(c)
+                         ? RecallZoneAndEnd(c, memo, &offset_minutes)
+                         : ParseZoneAndEnd(c, &offset_minutes);
+  if (!ended || second > 60 || minute == kNoTime) return kNoTime;
+  return minute + second * 1000 + millis - int64_t{offset_minutes} * 60'000;
+}
+
+// HH:MM[:SS[.fff]], what follows the clock (`after`), the end of the time.
+TimeMs ParseClock(Cursor c, Civil t, bool seconds_required, AfterClock after) {
+  if (!c.Num(2, &t.hour) || !c.Eat(':') || !c.Num(2, &t.minute)) return kNoTime;
+  if (!c.Eat(':')) {
+    if (seconds_required || (after == AfterClock::kZone && !ParseZone(c, &t.offset_minutes))) {
+      return kNoTime;
+    }
+    return Finish(c, t);
+  }
+  if (after == AfterClock::kYear) {
+    if (!c.Num(2, &t.second)) return kNoTime;
+    t.millis = ParseFraction(c);
+    if (!c.Eat(' ') || !c.Num(4, &t.year)) return kNoTime;
+    return Finish(c, t);
+  }
+  const TimeMs minute = TimeFromCivil(t.year, t.month, t.day, t.hour, t.minute, 0, 0);
+  const bool zone = after == AfterClock::kZone;
+  if (t.mark != nullptr) *t.mark = {c.p, minute, zone};
+  return ParseSeconds(c, minute, zone, nullptr);
+}
+
 // 2026-11-24T10:00:00.123+01:00, 2026-11-24 10:00:00,123, 2026/11/24 10:00:00
-TimeMs ParseYmd(Cursor c) {
-  Civil t;
+TimeMs ParseYmd(Cursor c, Civil t) {
   if (!c.Num(4, &t.year)) return kNoTime;
   const char sep = c.Peek();
   if (sep != '-' && sep != '/') return kNoTime;
@@ -163,42 +226,42 @@ TimeMs ParseYmd(Cursor c) {
   const char tee = c.Peek();
   if (tee != 'T' && tee != 't' && tee != ' ') return kNoTime;
   ++c.p;
-  if (!ParseClock(c, &t, false) || !ParseZone(c, &t)) return kNoTime;
-  return Finish(c, t);
+  return ParseClock(c, t, false, AfterClock::kZone);
 }
 
 // Common log format: 24/Nov/2026:10:00:00 +0000
-TimeMs ParseClf(Cursor c) {
-  Civil t;
+TimeMs ParseClf(Cursor c, Civil t) {
   if (!c.Num(2, &t.day) || !c.Eat('/') || !c.Month(&t.month) || !c.Eat('/') || !c.Num(4, &t.year) ||
-      !c.Eat(':') || !ParseClock(c, &t, true) || !ParseZone(c, &t)) {
+      !c.Eat(':')) {
     return kNoTime;
   }
-  return Finish(c, t);
+  return ParseClock(c, t, true, AfterClock::kZone);
 }
 
 // Two-digit years: Spark "17/06/09 20:10:40", HDFS "081109 203615".
-TimeMs ParseShortYear(Cursor c) {
-  Civil t;
+TimeMs ParseShortYear(Cursor c, Civil t) {
   if (c.Peek(2) == '/') {
     if (!c.Num(2, &t.year) || !c.Eat('/') || !c.Num(2, &t.month) || !c.Eat('/') ||
-        !c.Num(2, &t.day) || !c.Eat(' ') || !ParseClock(c, &t, true)) {
+        !c.Num(2, &t.day) || !c.Eat(' ')) {
       return kNoTime;
     }
-  } else if (!c.Num(2, &t.year) || !c.Num(2, &t.month) || !c.Num(2, &t.day) || !c.Eat(' ') ||
-             !c.Num(2, &t.hour) || !c.Num(2, &t.minute) || !c.Num(2, &t.second)) {
+    t.year += t.year < 70 ? 2000 : 1900;
+    return ParseClock(c, t, true, AfterClock::kEnd);
+  }
+  if (!c.Num(2, &t.year) || !c.Num(2, &t.month) || !c.Num(2, &t.day) || !c.Eat(' ') ||
+      !c.Num(2, &t.hour) || !c.Num(2, &t.minute) || !c.Num(2, &t.second)) {
     return kNoTime;
   }
   t.year += t.year < 70 ? 2000 : 1900;
   return Finish(c, t);
 }
 
-TimeMs ParseNumeric(Cursor c) {
+TimeMs ParseNumeric(Cursor c, const Civil& seed) {
   if (IsDigit(c.Peek(2)) && IsDigit(c.Peek(3)) && (c.Peek(4) == '-' || c.Peek(4) == '/')) {
-    return ParseYmd(c);
+    return ParseYmd(c, seed);
   }
-  if (c.Peek(2) == '/') return IsDigit(c.Peek(3)) ? ParseShortYear(c) : ParseClf(c);
-  if (c.Peek(6) == ' ') return ParseShortYear(c);
+  if (c.Peek(2) == '/') return IsDigit(c.Peek(3)) ? ParseShortYear(c, seed) : ParseClf(c, seed);
+  if (c.Peek(6) == ' ') return ParseShortYear(c, seed);
   return kNoTime;
 }
 
@@ -218,32 +281,27 @@ bool ParseJulRest(Cursor& c, Civil* t) {
   return true;
 }
 
-// syslog "Nov 24 10:00:00" (year from the caller), ctime "Sun Dec 04 04:47:44 2005",
-// glog "E0517 15:04:22.619632" (year from the caller), java.util.logging
+// syslog "Nov 24 10:00:00" (the seed's default year), ctime "Sun Dec 04 04:47:44 2005",
+// glog "E0517 15:04:22.619632" (the seed's default year), java.util.logging
 // "Nov 24, 2026 4:10:02 AM".
-TimeMs ParseWords(Cursor c, int default_year) {
-  Civil t;
-  t.year = default_year;
+TimeMs ParseWords(Cursor c, Civil t) {
   const char ch = c.Peek();
   if ((ch == 'I' || ch == 'W' || ch == 'E' || ch == 'F') && IsDigit(c.Peek(1))) {
     ++c.p;
-    if (!c.Num(2, &t.month) || !c.Num(2, &t.day) || !c.Eat(' ') || !ParseClock(c, &t, true)) {
-      return kNoTime;
-    }
-    return Finish(c, t);
+    if (!c.Num(2, &t.month) || !c.Num(2, &t.day) || !c.Eat(' ')) return kNoTime;
+    return ParseClock(c, t, true, AfterClock::kEnd);
   }
   const bool ctime = c.Peek(3) == ' ' && IsUpper(c.Peek(4)) && c.Weekday() && c.Eat(' ');
   if (!c.Month(&t.month) || !c.Eat(' ') || !c.Day(&t.day)) return kNoTime;
   if (!ctime && c.Peek() == ',') return ParseJulRest(c, &t) ? Finish(c, t) : kNoTime;
-  if (!c.Eat(' ') || !ParseClock(c, &t, true)) return kNoTime;
-  if (ctime && (!c.Eat(' ') || !c.Num(4, &t.year))) return kNoTime;
-  return Finish(c, t);
+  if (!c.Eat(' ')) return kNoTime;
+  return ParseClock(c, t, true, ctime ? AfterClock::kYear : AfterClock::kEnd);
 }
 
-TimeMs ParseAt(Cursor c, int default_year, int depth = 0);
+TimeMs ParseAt(Cursor c, const Civil& seed, int depth = 0);
 
 // Syslog priority: "<34>1 2026-11-24T10:00:00.003Z" (RFC 5424) or "<34>Nov 24 ..." (3164).
-TimeMs ParsePriority(Cursor c, int default_year, int depth) {
+TimeMs ParsePriority(Cursor c, const Civil& seed, int depth) {
   ++c.p;
   int digits = 0;
   for (; IsDigit(c.Peek()) && digits < 3; ++digits) ++c.p;
@@ -252,56 +310,27 @@ TimeMs ParsePriority(Cursor c, int default_year, int depth) {
     while (IsDigit(c.Peek())) ++c.p;
     if (!c.Eat(' ')) return kNoTime;
   }
-  return ParseAt(c, default_year, depth + 1);
+  return ParseAt(c, seed, depth + 1);
 }
 
-TimeMs ParseAt(Cursor c, int default_year, int depth) {
+TimeMs ParseAt(Cursor c, const Civil& seed, int depth) {
   const char ch = c.Peek();
-  if (IsDigit(ch)) return ParseNumeric(c);
-  if (IsUpper(ch)) return ParseWords(c, default_year);
+  if (IsDigit(ch)) return ParseNumeric(c, seed);
+  if (IsUpper(ch)) return ParseWords(c, seed);
   if (depth > 0) return kNoTime;
   if (ch == '[') {
     ++c.p;
-    return ParseAt(c, default_year, depth + 1);
+    return ParseAt(c, seed, depth + 1);
   }
-  if (ch == '<') return ParsePriority(c, default_year, depth);
+  if (ch == '<') return ParsePriority(c, seed, depth);
   return kNoTime;
 }
 
-// A timestamp that starts at line[at], reading at most kMaxTimestampBytes.
-TimeMs ParseFrom(std::string_view line, size_t at, int default_year) {
-  const size_t n = std::min(line.size() - at, kMaxTimestampBytes);
-  return ParseAt(Cursor{line.data() + at, line.data() + at + n}, default_year);
-}
-
-// The line does not start with a time: try after the first word (when a digit follows),
-// then after each '[' and each '=' (with an optional quote), within the scan window.
-TimeMs ParseFallback(std::string_view line, size_t start, int default_year) {
-  const std::string_view window = line.substr(0, kTimestampScanBytes);
-  int tries = 0;
-  const size_t space = window.find(' ', start);
-  if (space != std::string_view::npos && space + 1 < window.size() && IsDigit(window[space + 1])) {
-    ++tries;
-    const TimeMs t = ParseFrom(line, space + 1, default_year);
-    if (t != kNoTime) return t;
-  }
-  for (const char mark : {'[', '='}) {
-    for (size_t i = window.find(mark, start + 1);
-         i != std::string_view::npos && i + 1 < window.size() && tries < kMaxFallbackTries;
-         i = window.find(mark, i + 1)) {
-      const size_t at = mark == '=' && window[i + 1] == '"' ? i + 2 : i + 1;
-      ++tries;
-      const TimeMs t = ParseFrom(line, at, default_year);
-      if (t != kNoTime) return t;
-    }
-  }
-  return kNoTime;
-}
-
-size_t SkipBlanks(std::string_view text, size_t limit) {
-  size_t i = 0;
-  while (i < text.size() && i < limit && (text[i] == ' ' || text[i] == '\t')) ++i;
-  return i;
+Civil Seed(int default_year, ClockMark* mark) {
+  Civil t;
+  t.year = default_year;
+  t.mark = mark;
+  return t;
 }
 
 // Milliseconds, microseconds or nanoseconds (at least 1e11) to milliseconds.
@@ -342,18 +371,27 @@ TimeMs ApplyExponent(Cursor c, double mantissa) {
 
 }  // namespace
 
+TimeMs ParseTimeAt(const char* p, const char* end, int default_year, ClockMark* mark) {
+  return ParseAt(Cursor{p, end}, Seed(default_year, mark));
+}
+
+TimeMs ResumeAtSeconds(const char* seconds, const char* end, TimeMs minute, bool zone,
+                       ZoneMemo* memo) {
+  return ParseSeconds(Cursor{seconds, end}, minute, zone, memo);
+}
+
 TimeMs ParseLineTimestamp(std::string_view line, int default_year) {
-  const size_t start = SkipBlanks(line, kTimestampScanBytes);
-  const size_t limit =
-      start + kMaxTimestampBytes < line.size() ? start + kMaxTimestampBytes : line.size();
-  const TimeMs t = ParseAt(Cursor{line.data() + start, line.data() + limit}, default_year);
-  return t != kNoTime ? t : ParseFallback(line, start, default_year);
+  const Civil seed = Seed(default_year, nullptr);
+  return ScanLineForTime(line, [&seed](const char* p, const char* end) {
+    return ParseAt(Cursor{p, end}, seed);
+  });
 }
 
 TimeMs ParseTimestampValue(std::string_view text, int default_year) {
   const size_t start = SkipBlanks(text, text.size());
   text.remove_prefix(start);
-  const TimeMs t = ParseAt(Cursor{text.data(), text.data() + text.size()}, default_year);
+  const TimeMs t =
+      ParseAt(Cursor{text.data(), text.data() + text.size()}, Seed(default_year, nullptr));
   return t != kNoTime ? t : ParseEpochNumber(text);
 }
 
