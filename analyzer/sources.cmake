@@ -17,6 +17,7 @@ target_sources(sockfilter_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/input_list.cc
   ${CMAKE_CURRENT_LIST_DIR}/json_fields.cc
   ${CMAKE_CURRENT_LIST_DIR}/json_writer.cc
+  ${CMAKE_CURRENT_LIST_DIR}/line_clock.cc
   ${CMAKE_CURRENT_LIST_DIR}/line_reader.cc
   ${CMAKE_CURRENT_LIST_DIR}/open_input.cc
   ${CMAKE_CURRENT_LIST_DIR}/output_sink.cc
