@@ -3,7 +3,6 @@
 #include <cstring>
 #include <utility>
 
-#include "analyzer/timestamp.h"
 #include "filters/marker.h"
 
 namespace sockfilter {
@@ -26,7 +25,7 @@ ClassifyStage::ClassifyStage(std::shared_ptr<const Classifier> classifier, Event
     : classifier_(std::move(classifier)), next_(next) {}
 
 void ClassifyStage::set_default_year(int year) {
-  default_year_ = year;
+  clock_.set_default_year(year);
   json_.set_default_year(year);
 }
 
@@ -50,7 +49,7 @@ void ClassifyStage::OnEvent(const Event& event) {
   bool json =
       LooksLikeJsonObject(first) && IsSingleLine(event, first) && TagJson(first, &tagged.tags);
   if (!json) {
-    tagged.tags.time = ParseLineTimestamp(first, default_year_);
+    tagged.tags.time = clock_.Time(first);
     TagText(event.raw, &tagged.tags);
   }
   next_->OnEvent(tagged);
@@ -66,7 +65,7 @@ bool ClassifyStage::TagJson(std::string_view line, EventTags* tags) {
     // which no later stage should have to parse the line again for); the start of the line
     // when there is none.
     tags->time = json_.ScanTime(line);
-    if (tags->time == kNoTime) tags->time = ParseLineTimestamp(line, default_year_);
+    if (tags->time == kNoTime) tags->time = clock_.Time(line);
     return true;
   }
   if (!json_.Extract(line, &fields_)) return false;

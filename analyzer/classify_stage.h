@@ -26,6 +26,7 @@
 
 #include "analyzer/event_sink.h"
 #include "analyzer/json_fields.h"
+#include "analyzer/line_clock.h"
 #include "rules/classifier.h"
 
 namespace sockfilter {
@@ -55,7 +56,7 @@ class ClassifyStage : public EventSink {
   Classifier::Scratch scratch_;
   JsonFieldExtractor json_;
   JsonFields fields_;
-  int default_year_ = 1970;
+  LineClock clock_;  // times text lines; holds the default year
 };
 
 }  // namespace sockfilter
