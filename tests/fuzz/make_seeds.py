@@ -98,6 +98,15 @@ def timestamp():
         params = bytes([2 + (i % 2), 0x07, 0xe8 + i % 3]) + struct.pack(">Q", 1710126809 * 10 ** (i % 4))
         civil = u16(2026) + bytes([11, 24, 10, 0, 0]) + u16(123)
         write("timestamp", f"text{i}", params + civil + text)
+    # Many lines at once, for LineClock: runs that repeat a layout, two layouts in turn, a
+    # sample log, cut lines; the default year changes at line 5 (epoch % 8).
+    runs = [b"2026-11-24 10:00:%02d,%03d INFO x" % (s, s * 7) for s in range(0, 61, 6)]
+    runs += [b"10.0.0.%d - - [24/Nov/2026:10:00:%02d +0000] \"GET /\"" % (s, s) for s in range(9)]
+    runs += [t for pair in zip(texts, texts[::-1]) for t in pair]
+    runs += [text[:cut] for text in texts[:6] for cut in range(12, len(text), 3)]
+    lines = b"\n".join(runs) + b"\n" + excerpt("samples/nginx/error.log", 1500)
+    params = bytes([2, 0x07, 0xe8]) + struct.pack(">Q", 5)
+    write("timestamp", "lines", params + civil + lines)
 
 
 def captures():

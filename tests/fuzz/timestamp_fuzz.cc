@@ -6,11 +6,17 @@
 //     as a value (JSON field);
 //   - an epoch number parses as its magnitude says (seconds, milliseconds, microseconds,
 //     nanoseconds) and a civil time from TimeFromCivil prints back as its own fields;
-//   - no arithmetic overflows (UBSan), whatever the year.
+//   - no arithmetic overflows (UBSan), whatever the year;
+//   - a LineClock given the input's lines, in order, times each one as ParseLineTimestamp
+//     does, with the default year changed part way (its memo must forget the old one),
+//     and reads no byte outside a line (each is copied to an allocation of its size).
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
+#include <memory>
 #include <string>
 
+#include "analyzer/line_clock.h"
 #include "analyzer/timestamp.h"
 #include "tests/fuzz/fuzz_util.h"
 
@@ -47,6 +53,24 @@ void CheckEpoch(uint64_t value) {
   FUZZ_CHECK(ParseEpochNumber(text) == expected);
   FUZZ_CHECK(ParseEpochNumber("-" + text) == kNoTime);
   FUZZ_CHECK(ParseEpochNumber(text + "x") == kNoTime);
+}
+
+// The clock against the plain parse, line by line; at line `switch_at` the default year
+// becomes `year ^ 1` (a neighbour, without overflow at INT32_MIN or INT32_MAX).
+void CheckClock(std::string_view text, int year, size_t switch_at) {
+  LineClock clock(year);
+  size_t line_number = 0;
+  for (size_t begin = 0; begin <= text.size();) {
+    size_t end = text.find('\n', begin);
+    if (end == std::string_view::npos) end = text.size();
+    const size_t size = end - begin;
+    std::unique_ptr<char[]> own(new char[size == 0 ? 1 : size]);
+    std::copy(text.data() + begin, text.data() + end, own.get());
+    const std::string_view line(own.get(), size);
+    if (line_number++ == switch_at) clock.set_default_year(year ^ 1);
+    FUZZ_CHECK(clock.Time(line) == ParseLineTimestamp(line, clock.default_year()));
+    begin = end + 1;
+  }
 }
 
 void CheckCivil(FuzzInput* in) {
@@ -91,6 +115,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fuzz::CheckCivil(&in);
 
   std::string_view text = in.Rest();
+  fuzz::CheckClock(text, year, epoch % 8);
   fuzz::CheckRoundTrip(ParseLineTimestamp(text, year), year);
   fuzz::CheckRoundTrip(ParseTimestampValue(text, year), year);
   TimeMs epoch_time = ParseEpochNumber(text);
