@@ -1,11 +1,13 @@
 // ns per call of the timestamp parser on typical first lines, and of strptime + timegm
-// (the usual hand-rolled alternative) on the same ISO line for comparison.
+// (the usual hand-rolled alternative) on the same ISO line for comparison; the corpus's
+// record lines through the plain parser and through a LineClock.
 #include <benchmark/benchmark.h>
 
 #include <ctime>
 #include <string>
 #include <vector>
 
+#include "analyzer/line_clock.h"
 #include "analyzer/timestamp.h"
 #include "bench/bench_lines.h"
 
@@ -58,6 +60,29 @@ void BM_ParseLineTimestampCorpus(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(found) / static_cast<double>(state.iterations()));
 }
 BENCHMARK(BM_ParseLineTimestampCorpus);
+
+// The same lines, in the same order, through a LineClock (as the classify stage times them).
+void BM_LineClockCorpus(benchmark::State& state) {
+  const std::vector<std::string> lines = bench::CorpusLines(
+      200'000, [](const std::string& l) { return !l.empty() && l[0] != ' ' && l[0] != '\t'; });
+  if (lines.empty()) {
+    state.SkipWithError("no corpus (set SOCKFILTER_BENCH_CORPUS)");
+    return;
+  }
+  LineClock clock(2024);
+  size_t i = 0;
+  size_t found = 0;
+  for (auto _ : state) {
+    found += clock.Time(lines[i]) != kNoTime;
+    if (++i == lines.size()) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["with_time"] =
+      benchmark::Counter(static_cast<double>(found) / static_cast<double>(state.iterations()));
+  state.counters["resumed"] = benchmark::Counter(static_cast<double>(clock.resumed()) /
+                                                 static_cast<double>(state.iterations()));
+}
+BENCHMARK(BM_LineClockCorpus);
 
 void BM_StrptimeTimegmReference(benchmark::State& state) {
   const std::string text = "2024-03-11 03:13:29,817 ERROR [main] org.apache.catalina";
