@@ -58,15 +58,18 @@ void OutputSink::Queue(const char* data, size_t size) {
 }
 
 void OutputSink::FlushBuffer() {
-  WriteQueued();
+  WriteParts(queue_.data(), queue_.size());
   queue_.clear();
   queued_ = 0;
   used_ = 0;
 }
 
-void OutputSink::WriteQueued() {
-  iovec* part = queue_.data();
-  size_t parts = queue_.size();
+void OutputSink::WriteAll(const char* data, size_t size) {
+  iovec whole{const_cast<char*>(data), size};
+  WriteParts(&whole, 1);
+}
+
+void OutputSink::WriteParts(iovec* part, size_t parts) {
   while (parts > 0 && ok()) {
     ssize_t n = ::writev(fd_, part, static_cast<int>(std::min<size_t>(parts, IOV_MAX)));
     if (n < 0) {
@@ -89,23 +92,6 @@ void OutputSink::WriteQueued() {
       part->iov_base = static_cast<char*>(part->iov_base) + written;
       part->iov_len -= written;
     }
-  }
-}
-
-void OutputSink::WriteAll(const char* data, size_t size) {
-  while (size > 0 && ok()) {
-    ssize_t n = ::write(fd_, data, size);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EPIPE) {
-        closed_by_reader_ = true;
-      } else {
-        status_ = Status::Error(name_ + ": " + strerror(errno));
-      }
-      return;
-    }
-    data += n;
-    size -= static_cast<size_t>(n);
   }
 }
 

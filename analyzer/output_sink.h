@@ -60,7 +60,8 @@ class OutputSink : public EventSink {
   void Queue(const char* data, size_t size);
   void WriteView(std::string_view bytes);
   void WriteAll(const char* data, size_t size);
-  void WriteQueued();
+  // Writes the parts in order, whatever the kernel takes per call (it may change them).
+  void WriteParts(iovec* part, size_t parts);
 
   int fd_;
   std::string name_;
