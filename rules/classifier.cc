@@ -260,6 +260,7 @@ void Classifier::Capture(const Scratch::Found& found, std::string_view text, Scr
       !wanted(rule.endpoint, result->endpoint))
     return;
   const char* line_start = text.data() + found.line_begin;
+  LineOutcomes::Match unremembered{found.rule, 0};  // when the memo no longer holds the line
   LineOutcomes::Match* known = nullptr;
   if (LineOutcomes::Outcome* outcome = scratch->outcomes.Get(found.memo))
     known = &outcome->matches[found.memo_index];
@@ -268,8 +269,7 @@ void Classifier::Capture(const Scratch::Found& found, std::string_view text, Scr
     re2::StringPiece line(line_start, found.line_end - found.line_begin);
     // The same search as TryRule's on the same line, so it finds the same match.
     if (!rule.regex->Match(line, 0, line.size(), re2::RE2::UNANCHORED, groups, rule.groups)) return;
-    LineOutcomes::Match fresh{found.rule, 0};
-    LineOutcomes::Match* into = known != nullptr ? known : &fresh;
+    LineOutcomes::Match* into = known != nullptr ? known : &unremembered;
     auto keep = [&](int group, LineOutcomes::Group* g) {
       if (group <= 0 || groups[group].data() == nullptr) return;
       *g = {static_cast<uint32_t>(groups[group].data() - line_start),
