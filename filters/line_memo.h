@@ -14,12 +14,13 @@
 #pragma once
 
 #include <array>
-#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string_view>
+
+#include "analyzer/line_hash.h"
 
 namespace sockfilter {
 
@@ -33,7 +34,7 @@ class LineMemo {
   // True when `line` is stored; `*value` is then its value, valid until the next Store().
   bool Find(std::string_view line, std::string_view* value) const {
     if (line.empty() || line.size() > kMaxLine) return false;
-    uint64_t key = KeyOf(line);
+    uint64_t key = LineHash(line);
     const Tag& tag = tags_[SlotOf(key)];
     const char* bytes = bytes_.get() + SlotOf(key) * kSlotBytes;
     if (tag.key != key || tag.line_size != line.size() ||
@@ -47,7 +48,7 @@ class LineMemo {
   // otherwise keeps nothing.
   void Store(std::string_view line, std::string_view value) {
     if (line.empty() || line.size() > kMaxLine || line.size() + value.size() > kSlotBytes) return;
-    uint64_t key = KeyOf(line);
+    uint64_t key = LineHash(line);
     tags_[SlotOf(key)] =
         Tag{key, static_cast<uint16_t>(line.size()), static_cast<uint16_t>(value.size())};
     char* bytes = bytes_.get() + SlotOf(key) * kSlotBytes;
@@ -63,30 +64,6 @@ class LineMemo {
   };
 
   static size_t SlotOf(uint64_t key) { return key >> (64 - kSlotBits); }
-
-  // Picks the slot and rejects most misses before the memcmp. It never leaves the process,
-  // so native byte order is fine.
-  static uint64_t KeyOf(std::string_view s) {
-    uint64_t h = s.size() * 0x9e3779b97f4a7c15ULL;
-    size_t i = 0;
-    for (; i + 8 <= s.size(); i += 8) h = std::rotl((h ^ Load8(s.data() + i)) * kMul, 29);
-    uint64_t tail = 0;
-    if (i < s.size() && s.size() >= 8) {
-      tail = Load8(s.data() + s.size() - 8);  // the last 8 bytes, overlapping the words read
-    } else {
-      for (; i < s.size(); ++i) tail = tail << 8 | static_cast<uint8_t>(s[i]);
-    }
-    h = (h ^ tail) * kMul;
-    return h ^ (h >> 32);
-  }
-
-  static uint64_t Load8(const char* p) {
-    uint64_t w;
-    memcpy(&w, p, 8);
-    return w;
-  }
-
-  static constexpr uint64_t kMul = 0xff51afd7ed558ccdULL;
 
   std::array<Tag, kSlots> tags_{};
   // Slot k's line and value start at k * kSlotBytes; read only where a tag says so.

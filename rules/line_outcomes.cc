@@ -1,11 +1,11 @@
 #include "rules/line_outcomes.h"
 
-#include "rules/match_memo.h"
+#include "analyzer/line_hash.h"
 
 namespace sockfilter {
 
 uint64_t LineOutcomes::KeyOf(std::string_view line, const std::vector<int>& tried) {
-  uint64_t h = MatchMemo::Hash(line);
+  uint64_t h = LineHash(line);
   for (int rule : tried) h = (h ^ static_cast<uint64_t>(rule)) * 0x9E3779B97F4A7C15ull;
   return h ^ (h >> 31);
 }

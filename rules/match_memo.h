@@ -20,6 +20,8 @@
 #include <string>
 #include <string_view>
 
+#include "analyzer/line_hash.h"
+
 namespace sockfilter {
 
 class MatchMemo {
@@ -35,9 +37,6 @@ class MatchMemo {
   // the same text.
   template <typename Test>
   bool Answer(uint64_t test_id, std::string_view text, Test&& test);
-
-  // The fast, weak hash of a line that picks slots (also used by rules/line_outcomes.h).
-  static uint64_t Hash(std::string_view text);
 
  private:
   struct Slot {
@@ -59,7 +58,7 @@ class MatchMemo {
 template <typename Test>
 bool MatchMemo::Answer(uint64_t test_id, std::string_view text, Test&& test) {
   if (text.size() > kMaxLine) return test(text);
-  uint64_t hash = Hash(text);
+  uint64_t hash = LineHash(text);
   Slot& slot = SlotFor(test_id, hash);
   if (slot.test_id == test_id && slot.hash == hash && slot.text == text) return slot.answer;
   bool answer = test(text);
