@@ -18,18 +18,36 @@ constexpr uint32_t kNoIndex = ~uint32_t{0};
 // default year; in a stream that also has dated lines, it belongs to the stream's year
 // (the one of Y-1, Y, Y+1 closest to `reference`, for streams that cross New Year).
 // Returns `t` unchanged when the line's time carries its own year.
-TimeMs InStreamYear(TimeMs t, TimeMs reference, std::string_view first_line) {
-  int year = YearOf(t);
+TimeMs InStreamYear(TimeMs t, TimeMs reference, std::string_view first_line,
+                    DedupeFilter::YearMemo* memo) {
+  constexpr TimeMs kMsPerDay = 86400000;
+  TimeMs day = t >= 0 ? t / kMsPerDay : (t - kMsPerDay + 1) / kMsPerDay;
+  TimeMs time_of_day = t - day * kMsPerDay;
   int stream_year = YearOf(reference);
-  if (year == stream_year || ParseLineTimestamp(first_line, year + 1) == t) return t;
+  // The year of t and its day moved into the years around the stream's are the same for
+  // every time of that day: a syslog stream asks once a day, not once a line.
+  if (day != memo->day || stream_year != memo->stream_year) {
+    memo->day = day;
+    memo->stream_year = stream_year;
+    memo->year = YearOf(t);
+    memo->year_start = TimeFromCivil(memo->year, 1, 1, 0, 0, 0, 0);
+    for (int i = 0; i < 3; ++i) memo->moved[i] = InYear(day * kMsPerDay, stream_year - 1 + i);
+  }
+  int year = memo->year;
+  if (year == stream_year) return t;
+  // `next_year_clock` reads the line as ParseLineTimestamp(line, year + 1) would, cheaply
+  // when the line repeats the layout of the one before.
+  memo->next_year_clock.set_default_year(year + 1);
+  if (memo->next_year_clock.Time(first_line) == t) return t;
   // The line's time in another year is its month, day and time of day moved there (no
   // yearless format has a zone), which spares a parse per year tried. Only a leap second
   // read at the turn of the year ("Dec 31 23:59:60", now Jan 1 00:00:00) needs the parse.
-  TimeMs into_year = t - TimeFromCivil(year, 1, 1, 0, 0, 0, 0);
-  bool new_year = into_year >= 0 && into_year < 1000;
+  bool new_year = t - memo->year_start >= 0 && t - memo->year_start < 1000;
   TimeMs best = t;
-  for (int y = stream_year - 1; y <= stream_year + 1; ++y) {
-    TimeMs candidate = new_year ? ParseLineTimestamp(first_line, y) : InYear(t, y);
+  for (int i = 0; i < 3; ++i) {
+    TimeMs candidate = new_year ? ParseLineTimestamp(first_line, stream_year - 1 + i)
+                       : memo->moved[i] == kNoTime ? kNoTime
+                                                   : memo->moved[i] + time_of_day;
     if (candidate == kNoTime) continue;
     if (best == t || std::llabs(candidate - reference) < std::llabs(best - reference))
       best = candidate;
@@ -125,7 +143,7 @@ TimeMs DedupeFilter::EventTime(const Event& event) {
     bool same_year = t >= year_begin_ && t < year_end_;  // the common case, no calendar math
     last_time_ = same_year || last_time_ == kNoTime
                      ? t
-                     : InStreamYear(t, last_time_, event.first_line_text());
+                     : InStreamYear(t, last_time_, event.first_line_text(), &year_memo_);
     if (last_time_ < year_begin_ || last_time_ >= year_end_) {
       int year = YearOf(last_time_);
       year_begin_ = TimeFromCivil(year, 1, 1, 0, 0, 0, 0);

@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "analyzer/event_sink.h"
+#include "analyzer/line_clock.h"
 #include "filters/signature.h"
 #include "filters/signature_table.h"
 
@@ -95,6 +96,17 @@ class DedupeFilter : public EventSink {
 
   const DedupeStats& stats() const { return stats_; }
 
+ public:
+  // What moving a yearless time into the stream's year learnt of the last day it moved.
+  struct YearMemo {
+    TimeMs day = kNoTime;  // days since the epoch
+    int stream_year = 0;
+    int year = 0;               // of the day
+    TimeMs year_start = 0;      // of `year`
+    TimeMs moved[3] = {};       // the day's start in stream_year - 1, +0, +1 (InYear)
+    LineClock next_year_clock;  // tells a yearless time from one that has its year
+  };
+
  private:
   struct Deadline {
     TimeMs due;
@@ -131,8 +143,9 @@ class DedupeFilter : public EventSink {
   TimeMs year_begin_ = 0;       // [begin, end) of last_time_'s year
   TimeMs year_end_ = 0;
   TimeMs wall_at_last_time_ = 0;  // wall clock when it was seen (live inputs)
-  uint64_t order_ = 0;            // events handled
-  uint32_t continued_index_;      // the state whose last event was suppressed, or none
+  YearMemo year_memo_;
+  uint64_t order_ = 0;        // events handled
+  uint32_t continued_index_;  // the state whose last event was suppressed, or none
   uint32_t continued_generation_ = 0;
   const InputInfo* input_ = nullptr;  // of the last event, for the markers
   std::string marker_;                // reused buffer
