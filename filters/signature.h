@@ -74,6 +74,12 @@ class Signer {
   std::unique_ptr<Memo> memo_;  // created by the first Sign() that needs it
 };
 
+// The masking of normalized signatures applied to `text` as it is (no header dropped).
+// Mask passes over plain text in SIMD steps; MaskByteByByte looks at every byte, the
+// reference tests compare it with.
+std::string Mask(std::string_view text);
+std::string MaskByteByByte(std::string_view text);
+
 // Where the body of `line` starts: the length of its per-line header (0 when it has
 // none). `json`: the line is a JSON object.
 size_t HeaderLength(std::string_view line, bool json);

@@ -406,6 +406,52 @@ TEST_CASE("every sample event signs as its normalized text hashes", "[signature]
   }
 }
 
+TEST_CASE("masking passes over plain text exactly as it reads it byte by byte", "[signature]") {
+  // Plain words long enough for whole SIMD steps, between the tokens that change; hex
+  // letters in runs of 7, 8 and more, inside words and alone; blanks of every kind.
+  static const char* const kPlain[] = {"connection reset by peer while reading ",
+                                       "upstream",
+                                       "abcdefa",
+                                       "deadbeef",
+                                       "xdeadbeefx",
+                                       "Cafebabe",
+                                       "facadefacade",
+                                       "-",
+                                       "/",
+                                       ".",
+                                       ",",
+                                       " ",
+                                       "  ",
+                                       " \t",
+                                       "\t ",
+                                       "é",
+                                       "@",
+                                       "a",
+                                       "_"};
+  Rng rng(7);
+  for (int i = 0; i < 20000; ++i) {
+    std::string text;
+    const size_t size = rng.Below(300);
+    while (text.size() < size) {
+      if (rng.Below(3) == 0) {
+        text += RandomLine(&rng, 1);
+      } else {
+        for (size_t k = rng.Below(6); k > 0; --k) text += kPlain[rng.Below(std::size(kPlain))];
+      }
+    }
+    INFO(text);
+    REQUIRE(Mask(text) == MaskByteByByte(text));
+  }
+  for (uint64_t seed = 0; seed < 200; ++seed) {
+    std::string bytes = test::RandomBytes(seed, 1 + seed * 3);
+    REQUIRE(Mask(bytes) == MaskByteByByte(bytes));
+  }
+  for (const char* sample : test::kSampleLogs) {
+    std::string log = test::ReadFile(test::SourcePath(sample));
+    REQUIRE(Mask(log) == MaskByteByByte(log));
+  }
+}
+
 TEST_CASE("parsing signature modes", "[signature]") {
   SignatureMode mode;
   CHECK(ParseSignatureMode("raw", &mode));
