@@ -38,13 +38,15 @@ void ClassifyStage::OnEvent(const Event& event) {
   std::string_view first = event.first_line_text();
   // An earlier run's marker is a fact to keep, not a log line: its sample quotes the error
   // it counts, which must not make it an event of that cause (nor a repeat of other
-  // markers to suppress). ParseMarker turns other lines away at their first bytes.
-  MarkerFields marker;
-  if (IsSingleLine(event, first) && ParseMarker(first, &marker)) {
-    tagged.tags.marker = true;
-    tagged.tags.time = marker.last;
-    next_->OnEvent(tagged);
-    return;
+  // markers to suppress). MayBeMarker turns other lines away at their first bytes.
+  if (MayBeMarker(first) && IsSingleLine(event, first)) {
+    MarkerFields marker;
+    if (ParseMarker(first, &marker)) {
+      tagged.tags.marker = true;
+      tagged.tags.time = marker.last;
+      next_->OnEvent(tagged);
+      return;
+    }
   }
   bool json =
       LooksLikeJsonObject(first) && IsSingleLine(event, first) && TagJson(first, &tagged.tags);

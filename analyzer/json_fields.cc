@@ -38,12 +38,6 @@ JsonFieldNames JsonFieldNames::Defaults() {
   return names;
 }
 
-bool LooksLikeJsonObject(std::string_view line) {
-  size_t i = 0;
-  while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-  return i < line.size() && line[i] == '{';
-}
-
 class JsonFieldExtractor::Impl {
  public:
   Impl(JsonFieldNames names, int default_year) : default_year_(default_year) {

@@ -51,8 +51,13 @@ struct JsonFields {
   std::string_view level;  // empty when absent
 };
 
-// True when the first byte after optional spaces and tabs is '{'.
-bool LooksLikeJsonObject(std::string_view line);
+// True when the first byte after optional spaces and tabs is '{'. Inline: every event's
+// first line is asked.
+inline bool LooksLikeJsonObject(std::string_view line) {
+  size_t i = 0;
+  while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+  return i < line.size() && line[i] == '{';
+}
 
 class JsonFieldExtractor {
  public:

@@ -222,13 +222,8 @@ bool ParseJsonMarker(std::string_view line, MarkerFields* f) {
 }  // namespace
 
 bool ParseMarker(std::string_view line, MarkerFields* fields) {
-  // Every event's first line is asked: most are turned away by their first bytes, before
-  // any field is touched (a marker starts with "[s" or, blanks allowed, with "{\"s").
-  if (line.size() < 3) return false;
-  if (line[0] == '['   ? line[1] != 's'
-      : line[0] == '{' ? line[1] != '"' || line[2] != 's'
-                       : line[0] != ' ' && line[0] != '\t')
-    return false;
+  // Most lines are turned away by their first bytes, before any field is touched.
+  if (!MayBeMarker(line)) return false;
   *fields = MarkerFields();
   size_t begin = line.find_first_not_of(" \t");
   if (begin == std::string_view::npos) return false;

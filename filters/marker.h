@@ -47,6 +47,16 @@ void AppendMarker(const MarkerFields& fields, bool json, std::string* out);
 // marker as AppendMarker writes it; `*fields` is then unspecified.
 bool ParseMarker(std::string_view line, MarkerFields* fields);
 
+// False for a line that cannot be a marker, by its first bytes (inline: every event's first
+// line is asked, and almost all are turned away here). A marker starts with "[s" or, blanks
+// allowed, with "{\"s".
+inline bool MayBeMarker(std::string_view line) {
+  if (line.size() < 3) return false;
+  return line[0] == '['   ? line[1] == 's'
+         : line[0] == '{' ? line[1] == '"' && line[2] == 's'
+                          : line[0] == ' ' || line[0] == '\t';
+}
+
 // The first kMaxSampleBytes of `line`, not splitting a UTF-8 character; *cut tells
 // whether anything was left out.
 std::string_view CutSample(std::string_view line, bool* cut);
