@@ -226,34 +226,40 @@ CallTraits DescribeCall(std::string_view text) {
 CallTraits CallDescriber::Describe(std::string_view text) {
   text = text.substr(0, kTraitScanBytes);
   size_t end = std::min(text.find('\n'), text.size());
-  // FindWords may stop before it has seen every word of a line, but only once the words it
-  // has seen decide the call and the HTTP response; the union below is decided the same.
   const uint8_t first = FindWords(text.substr(0, end)).anywhere;
   uint8_t anywhere = first;
-  auto decided = [&] {
-    return (anywhere & kHttp) && ((first & (kWrite | kRead)) || (anywhere & kWrite));
-  };
-  while (end < text.size() && !decided()) {
-    size_t begin = end + 1;
-    end = std::min(text.find('\n', begin), text.size());
-    std::string_view line = text.substr(begin, end - begin);
-    std::string_view memo;
-    uint8_t kinds;
-    if (memo_.Find(line, &memo)) {
-      kinds = static_cast<uint8_t>(memo[0]);
-    } else {
-      kinds = FindWords(line).anywhere;
-      char value = static_cast<char>(kinds);
-      memo_.Store(line, std::string_view(&value, 1));
-    }
-    anywhere |= kinds;
-  }
+  if (end < text.size()) anywhere |= BodyKinds(text.substr(end + 1));
   uint8_t call = (first & (kWrite | kRead)) ? first : anywhere;
   CallTraits traits;
   traits.write = (call & kWrite) != 0;
   traits.read = !traits.write && (call & kRead) != 0;
   traits.http_response = (anywhere & kHttp) != 0;
   return traits;
+}
+
+// The kinds of every word of every line of `body`. DescribeCall may stop before the last
+// line once the words seen decide the call and the HTTP response, but words found after
+// that change neither, so the union of all lines describes the event the same way.
+uint8_t CallDescriber::BodyKinds(std::string_view body) {
+  uint64_t known;
+  if (bodies_.Find(body, &known)) return static_cast<uint8_t>(known);
+  uint8_t kinds = 0;
+  for (size_t begin = 0; begin <= body.size();) {
+    size_t end = std::min(body.find('\n', begin), body.size());
+    std::string_view line = body.substr(begin, end - begin);
+    std::string_view memo;
+    if (lines_.Find(line, &memo)) {
+      kinds |= static_cast<uint8_t>(memo[0]);
+    } else {
+      uint8_t line_kinds = FindWords(line).anywhere;
+      char value = static_cast<char>(line_kinds);
+      lines_.Store(line, std::string_view(&value, 1));
+      kinds |= line_kinds;
+    }
+    begin = end + 1;
+  }
+  bodies_.Store(body, kinds);
+  return kinds;
 }
 
 std::string_view ComponentOf(std::string_view line) {

@@ -1,7 +1,8 @@
-// BodyMemo: a bounded memo from event bodies (the text after the first line's header) to
-// their signatures. A repeated stack trace repeats its body byte for byte (only the header
-// with its time differs), and signing a body masks every line of it; finding it costs a
-// sampled key and one memcmp.
+// BodyMemo: a bounded memo from event bodies (the text after the first line's header) to a
+// value computed from them: their signatures, the kinds of call their words name. A
+// repeated stack trace repeats its body byte for byte (only the header with its time
+// differs), and computing from a body reads every line of it; finding it costs a sampled
+// key and one memcmp.
 //
 // Direct-mapped: kSlots slots picked by a key made of the body's length and 48 of its
 // bytes (start, middle, end); a body stored later takes the slot over. A body is found
