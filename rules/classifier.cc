@@ -219,7 +219,7 @@ void Classifier::MatchLine(std::string_view text, size_t begin, size_t end,
           scratch->outcomes.Find(line, scratch->line_rules, &memo)) {
     for (uint32_t k = 0; k < known->matches.size(); ++k) {
       const LineOutcomes::Match& m = known->matches[k];
-      scratch->found.push_back({m.rule, begin + m.begin, begin, end, memo, k});
+      scratch->found.push_back({m.rule, begin + m.begin, begin + m.end, begin, end, memo, k});
     }
     return;
   }
@@ -230,7 +230,8 @@ void Classifier::MatchLine(std::string_view text, size_t begin, size_t end,
     if (outcome != nullptr) {
       found.memo = memo;
       found.memo_index = static_cast<uint32_t>(outcome->matches.size());
-      outcome->matches.push_back({rule, static_cast<uint32_t>(found.begin - begin)});
+      outcome->matches.push_back({rule, static_cast<uint32_t>(found.begin - begin),
+                                  static_cast<uint32_t>(found.end - begin)});
     }
     scratch->found.push_back(found);
   }
@@ -247,6 +248,7 @@ bool Classifier::TryRule(int index, std::string_view text, size_t begin, size_t 
     return false;
   found->rule = index;
   found->begin = static_cast<size_t>(match.data() - text.data());
+  found->end = found->begin + match.size();
   found->line_begin = begin;
   found->line_end = end;
   return true;
@@ -260,15 +262,20 @@ void Classifier::Capture(const Scratch::Found& found, std::string_view text, Scr
       !wanted(rule.endpoint, result->endpoint))
     return;
   const char* line_start = text.data() + found.line_begin;
-  LineOutcomes::Match unremembered{found.rule, 0};  // when the memo no longer holds the line
+  LineOutcomes::Match unremembered{found.rule, 0, 0};  // when the memo no longer holds the line
   LineOutcomes::Match* known = nullptr;
   if (LineOutcomes::Outcome* outcome = scratch->outcomes.Get(found.memo))
     known = &outcome->matches[found.memo_index];
   if (known == nullptr || !known->captured) {
     re2::StringPiece groups[kMaxGroups];
     re2::StringPiece line(line_start, found.line_end - found.line_begin);
-    // The same search as TryRule's on the same line, so it finds the same match.
-    if (!rule.regex->Match(line, 0, line.size(), re2::RE2::UNANCHORED, groups, rule.groups)) return;
+    // The match TryRule found, asked for its groups: anchored at both its ends, with the
+    // whole line around it for `^`, `$` and `\b`. That is the last step of RE2's own
+    // unanchored search (after a forward and a reverse DFA pass to find the match), the
+    // same engine on the same span, so the groups are the same for a fraction of the cost.
+    if (!rule.regex->Match(line, found.begin - found.line_begin, found.end - found.line_begin,
+                           re2::RE2::ANCHOR_BOTH, groups, rule.groups))
+      return;
     LineOutcomes::Match* into = known != nullptr ? known : &unremembered;
     auto keep = [&](int group, LineOutcomes::Group* g) {
       if (group <= 0 || groups[group].data() == nullptr) return;

@@ -75,7 +75,7 @@ class Classifier {
     };
     struct Found {
       int rule;
-      size_t begin;                 // of the match, in the classified text
+      size_t begin, end;            // of the match, in the classified text
       size_t line_begin, line_end;  // the line it was found on
       LineOutcomes::Handle memo;    // where the line's outcome is remembered, if it is
       uint32_t memo_index = 0;      // this match in it

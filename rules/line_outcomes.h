@@ -1,5 +1,5 @@
 // LineOutcomes: the classifier's memo of what RE2 found on a line, by the line's exact
-// bytes and the rules tried on it: which rules matched, where each match starts, and (once
+// bytes and the rules tried on it: which rules matched, where each match lies, and (once
 // a rule's groups were asked for) what its named groups captured, all as offsets into the
 // line. A candidate line seen again (an exception line repeats thousands of times) then
 // costs a hash and a compare instead of a regex run per rule.
@@ -32,7 +32,7 @@ class LineOutcomes {
   };
   struct Match {
     int rule;
-    uint32_t begin;  // of the match in the line
+    uint32_t begin, end;  // of the match in the line
     bool captured = false;
     Group peer, errno_text, endpoint;
   };
