@@ -4,12 +4,6 @@
 
 namespace sockfilter {
 
-void ExtendSpan(TimeMs time, TimeMs* first, TimeMs* last) {
-  if (time == kNoTime) return;
-  if (*first == kNoTime || time < *first) *first = time;
-  if (*last == kNoTime || time > *last) *last = time;
-}
-
 SignatureStats* CauseStats::FindOrAddSignature(uint64_t sig) {
   auto it = signatures.find(sig);
   if (it != signatures.end()) return &it->second;

@@ -92,7 +92,12 @@ struct Summary {
   uint64_t SocketErrorEvents() const;
 };
 
-// Widens [*first, *last] to include `time` (kNoTime leaves it as it is).
-void ExtendSpan(TimeMs time, TimeMs* first, TimeMs* last);
+// Widens [*first, *last] to include `time` (kNoTime leaves it as it is). Inline: every
+// timed event of an analysis widens the summary's span.
+inline void ExtendSpan(TimeMs time, TimeMs* first, TimeMs* last) {
+  if (time == kNoTime) return;
+  if (*first == kNoTime || time < *first) *first = time;
+  if (*last == kNoTime || time > *last) *last = time;
+}
 
 }  // namespace sockfilter

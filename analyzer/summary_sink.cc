@@ -72,9 +72,11 @@ void SummarySink::OnEvent(const Event& event) {
     ++summary_->timed_events;
     ExtendSpan(time, &summary_->first, &summary_->last);
   }
-  std::string_view host = PeerHost(event.tags.peer);
   int cause = event.tags.cause;
-  if (cause < 0 || static_cast<size_t>(cause) >= causes_.size()) {
+  bool counted = cause >= 0 && static_cast<size_t>(cause) < causes_.size();
+  if (!counted && event.tags.peer.empty()) return;  // most events: nothing more to note
+  std::string_view host = PeerHost(event.tags.peer);
+  if (!counted) {
     summary_->gaps.Observe(host, time, false);  // activity: the peer was not quiet
     return;
   }
