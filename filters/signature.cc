@@ -320,9 +320,26 @@ class Masker {
     }
     // Without a digit only a long hex word (or a UUID, which starts with one) changes.
     if (!(any & kDigit) && !((all & kHex) && end - i >= 8)) return end;
+    // The commonest case, a few digits that nothing after or before makes more (a
+    // fraction, an address, an id after '@'), is "<N>" without MaskWord's matchers, as
+    // MaskWord would have it; the byte-by-byte reference keeps asking them.
+    const bool short_number = (all & kDigit) && end - i < 8;
+    if (skip_plain_ && short_number && !ContinuesNumber(end) &&
+        !(i > 0 && s_[i - 1] == '@' && end - i >= 4)) {
+      Replace(i, end, "<N>");
+      return end;
+    }
     Keep(i);
     kept_ = MaskWord(s_, i, out_);
     return kept_;
+  }
+
+  // A '.' (fraction, IPv4), ':' or '\r' (IPv6, which MaskWord tries on hex before those)
+  // right after a number.
+  bool ContinuesNumber(size_t end) const {
+    if (end >= s_.size()) return false;
+    char c = s_[end];
+    return c == '.' || c == ':' || c == '\r';
   }
 
   size_t Blanks(size_t i) {
