@@ -2,7 +2,7 @@
 
 namespace sockfilter {
 
-Result<RuleBook> LoadRulesFor(const CommonOptions& common) {
+Result<RuleBook> LoadRulesFor(const CommonOptions& common, ExampleChecks checks) {
   Result<std::vector<RuleFile>> files = DefaultRuleFiles();
   if (!files.ok()) return files.status();
   for (const std::string& dir : common.rule_dirs) {
@@ -10,7 +10,7 @@ Result<RuleBook> LoadRulesFor(const CommonOptions& common) {
     if (!more.ok()) return more.status();
     files->insert(files->end(), more->begin(), more->end());
   }
-  return LoadRuleBook(*files);
+  return LoadRuleBook(*files, checks);
 }
 
 }  // namespace sockfilter

@@ -1,5 +1,7 @@
 // The rules a command runs with: the default rule files (installed or embedded), then the
-// files of every --rules DIR, whose rules add to or override the defaults by id.
+// files of every --rules DIR, whose rules add to or override the defaults by id. A command
+// that runs logs through them skips the built-in rules' examples (ExampleChecks);
+// `rules check` checks every example.
 #pragma once
 
 #include "analyzer/cli.h"
@@ -7,6 +9,7 @@
 
 namespace sockfilter {
 
-Result<RuleBook> LoadRulesFor(const CommonOptions& common);
+Result<RuleBook> LoadRulesFor(const CommonOptions& common,
+                              ExampleChecks checks = ExampleChecks::kSkipBuiltIn);
 
 }  // namespace sockfilter

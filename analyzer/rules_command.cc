@@ -70,7 +70,7 @@ int CheckDir(const CommonOptions& common, const std::string& dir) {
   if (errors > 0) return kExitInputError;
   CommonOptions with_dir = common;
   with_dir.rule_dirs.push_back(dir);
-  Result<RuleBook> book = LoadRulesFor(with_dir);
+  Result<RuleBook> book = LoadRulesFor(with_dir, ExampleChecks::kAll);
   if (!book.ok()) {
     spdlog::error("{}", book.status().message());
     return kExitInputError;
@@ -104,7 +104,8 @@ int RunRulesCommand(const Args& args) {
     return kExitUsage;
   }
   if (check && positional_args.size() == 2) return CheckDir(common, positional_args[1]);
-  Result<RuleBook> book = LoadRulesFor(common);
+  Result<RuleBook> book =
+      LoadRulesFor(common, check ? ExampleChecks::kAll : ExampleChecks::kSkipBuiltIn);
   if (!book.ok()) {
     spdlog::error("{}", book.status().message());
     return check ? kExitInputError : kExitUsage;

@@ -125,7 +125,8 @@ Status Classifier::AddRule(const ClassifyRuleSpec& spec, const std::vector<std::
 }
 
 Result<std::shared_ptr<const Classifier>> Classifier::Compile(
-    const std::vector<ClassifyRuleSpec>& specs, const std::vector<std::string>& causes) {
+    const std::vector<ClassifyRuleSpec>& specs, const std::vector<std::string>& causes,
+    ExampleChecks checks) {
   if (causes.size() > kMaxCauses)
     return Status::Error("too many causes (" + std::to_string(causes.size()) + ", at most 32)");
   std::shared_ptr<Classifier> c(new Classifier());
@@ -147,6 +148,7 @@ Result<std::shared_ptr<const Classifier>> Classifier::Compile(
   }
   c->sieve_ = LiteralSieve::Build(atoms);
   for (size_t r = 0; r < specs.size(); ++r) {
+    if (checks == ExampleChecks::kSkipBuiltIn && specs[r].built_in) continue;
     Status s = c->CheckExamples(specs[r], static_cast<int>(r));
     if (!s.ok()) return s;
   }

@@ -15,6 +15,7 @@ namespace sockfilter {
 struct RuleFile {
   std::string name;  // path shown in messages ("(embedded)/java.toml" for built-in rules)
   std::string text;
+  bool built_in = false;  // compiled into the binary (its examples are tested at build time)
 };
 
 // The rules/*.toml files of the source tree, compiled in.

@@ -138,6 +138,7 @@ Result<ClassifyRuleSpec> ReadClassifyRule(const RuleFile& file, const toml::tabl
   ClassifyRuleSpec spec;
   spec.kind = kind;
   spec.source = file.name;
+  spec.built_in = file.built_in;
   std::string root;
   std::vector<std::pair<const char*, std::string*>> required = {{"id", &spec.id},
                                                                 {"pattern", &spec.pattern}};
@@ -184,7 +185,7 @@ Status ParseClassifyRules(const RuleFile& file, const toml::table& root, const c
 
 }  // namespace
 
-Result<RuleBook> LoadRuleBook(const std::vector<RuleFile>& files) {
+Result<RuleBook> LoadRuleBook(const std::vector<RuleFile>& files, ExampleChecks checks) {
   std::vector<MultilineRuleSpec> multiline;
   std::vector<ClassifyRuleSpec> classify;
   std::vector<CauseInfo> causes;
@@ -210,7 +211,7 @@ Result<RuleBook> LoadRuleBook(const std::vector<RuleFile>& files) {
   book.multiline = *compiled;
   std::vector<std::string> cause_ids;
   for (const CauseInfo& cause : causes) cause_ids.push_back(cause.id);
-  auto classifier = Classifier::Compile(classify, cause_ids);
+  auto classifier = Classifier::Compile(classify, cause_ids, checks);
   if (!classifier.ok()) return classifier.status();
   book.classifier = *classifier;
   book.causes = std::move(causes);

@@ -34,6 +34,8 @@ struct RuleBook {
 // examples, counter_examples), `[[chain]]` (id, pattern, root = "first" | "last", ...) and
 // `[[multiline]]` tables. Rules in later files override earlier rules with the same id; the
 // same id twice in one file is an error. Causes must be declared (rules/causes.toml).
-Result<RuleBook> LoadRuleBook(const std::vector<RuleFile>& files);
+// `checks`: whose examples to check (Classifier::Compile).
+Result<RuleBook> LoadRuleBook(const std::vector<RuleFile>& files,
+                              ExampleChecks checks = ExampleChecks::kAll);
 
 }  // namespace sockfilter

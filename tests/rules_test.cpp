@@ -115,6 +115,25 @@ TEST_CASE("an example that does not match and a counter-example that does are re
       "user/extra.toml: rule user.x: counter-example matches: \"h2: upstream reset the stream 3\"");
 }
 
+TEST_CASE("commands skip only the built-in rules' examples; rules check checks them all") {
+  const std::string bad =
+      "[[rule]]\nid = \"user.x\"\ncause = \"conn_reset\"\n"
+      "pattern = '''upstream reset the stream'''\nexamples = [\"stream reset\"]\n";
+  std::vector<RuleFile> files = EmbeddedRuleFiles();
+  REQUIRE(!files.empty());
+  for (const RuleFile& file : files) CHECK(file.built_in);
+  // A built-in file with a wrong example: loaded by commands, refused by a full check.
+  files.push_back({"(embedded)/bad.toml", bad, true});
+  CHECK(LoadRuleBook(files, ExampleChecks::kSkipBuiltIn).ok());
+  Result<RuleBook> checked = LoadRuleBook(files, ExampleChecks::kAll);
+  REQUIRE(!checked.ok());
+  CHECK(checked.status().message() ==
+        "(embedded)/bad.toml: rule user.x: example does not match: \"stream reset\"");
+  // The same file read at run time (--rules DIR) is refused either way.
+  files.back().built_in = false;
+  CHECK(!LoadRuleBook(files, ExampleChecks::kSkipBuiltIn).ok());
+}
+
 TEST_CASE("the same rule id twice in one file is refused") {
   std::string rule =
       "[[rule]]\nid = \"user.x\"\ncause = \"timeout\"\npattern = '''deadline hit'''\n";
