@@ -98,6 +98,7 @@ Status Classifier::AddRule(const ClassifyRuleSpec& spec, const std::vector<std::
         spec, "bad pattern: " + rule.regex->error() + " at `" + rule.regex->error_arg() + "`"));
   }
   rule.groups = 1;
+  rule.literal = LiteralRule::Parse(spec.pattern);
   for (const auto& [name, index] : rule.regex->NamedCapturingGroups()) {
     int* slot = name == "peer"                               ? &rule.peer
                 : name == "errno"                            ? &rule.errno_group
@@ -147,12 +148,43 @@ Result<std::shared_ptr<const Classifier>> Classifier::Compile(
     }
   }
   c->sieve_ = LiteralSieve::Build(atoms);
+  for (size_t r = 0; r < c->rules_.size(); ++r)
+    c->PlaceLiteralStarts(static_cast<int>(r), atom_index);
   for (size_t r = 0; r < specs.size(); ++r) {
     if (checks == ExampleChecks::kSkipBuiltIn && specs[r].built_in) continue;
     Status s = c->CheckExamples(specs[r], static_cast<int>(r));
     if (!s.ok()) return s;
   }
   return std::shared_ptr<const Classifier>(std::move(c));
+}
+
+void Classifier::PlaceLiteralStarts(int index, const std::map<std::string, int>& atom_index) {
+  Rule& rule = rules_[index];
+  if (!rule.literal) return;
+  auto lower = [](std::string s) {
+    for (char& c : s) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+    return s;
+  };
+  // The prefilter finds every occurrence of an atom in any ASCII case, so a match, whose
+  // text is an alternative's, holds a hit at each place an atom lies in that alternative.
+  for (const std::string& alternative : rule.literal->alternatives()) {
+    const std::string text = lower(alternative);
+    bool covered = false;
+    for (const std::string& atom : infos_[index].atoms) {
+      for (size_t at = text.find(atom); at != std::string::npos; at = text.find(atom, at + 1)) {
+        rule.literal_starts.emplace_back(atom_index.at(atom), static_cast<uint32_t>(at));
+        covered = true;
+      }
+    }
+    if (!covered) {  // a match might hold no hit: leave the rule to RE2
+      rule.literal.reset();
+      rule.literal_starts.clear();
+      return;
+    }
+  }
+  std::sort(rule.literal_starts.begin(), rule.literal_starts.end());
+  rule.literal_starts.erase(std::unique(rule.literal_starts.begin(), rule.literal_starts.end()),
+                            rule.literal_starts.end());
 }
 
 Status Classifier::CheckExamples(const ClassifyRuleSpec& spec, int index) const {
@@ -188,11 +220,13 @@ Classification Classifier::Classify(std::string_view text, Scratch* scratch) con
   if (scratch->hits.empty()) return Classification();
   if (scratch->stamps.size() != rules_.size()) scratch->stamps.assign(rules_.size(), 0);
   const char* data = text.data();
-  size_t line_begin = 0, line_end = 0;
+  size_t line_begin = 0, line_end = 0, first_hit = 0;
   bool open = false;
-  for (const Scratch::Hit& hit : scratch->hits) {
+  for (size_t h = 0; h < scratch->hits.size(); ++h) {
+    const Scratch::Hit& hit = scratch->hits[h];
     if (!open || hit.begin >= line_end) {
-      if (open) MatchLine(text, line_begin, line_end, scratch);
+      if (open) MatchLine(text, line_begin, line_end, first_hit, h, scratch);
+      first_hit = h;
       const void* nl = hit.begin == 0 ? nullptr : memrchr(data, '\n', hit.begin);
       line_begin = nl ? static_cast<const char*>(nl) - data + 1 : 0;
       nl = memchr(data + hit.begin, '\n', text.size() - hit.begin);
@@ -207,12 +241,12 @@ Classification Classifier::Classify(std::string_view text, Scratch* scratch) con
       scratch->line_rules.push_back(rule);
     }
   }
-  MatchLine(text, line_begin, line_end, scratch);
+  MatchLine(text, line_begin, line_end, first_hit, scratch->hits.size(), scratch);
   return Decide(scratch, text);
 }
 
-void Classifier::MatchLine(std::string_view text, size_t begin, size_t end,
-                           Scratch* scratch) const {
+void Classifier::MatchLine(std::string_view text, size_t begin, size_t end, size_t first_hit,
+                           size_t last_hit, Scratch* scratch) const {
   if (end > begin && text[end - 1] == '\r') --end;
   std::sort(scratch->line_rules.begin(), scratch->line_rules.end());
   std::string_view line(text.data() + begin, end - begin);
@@ -228,7 +262,7 @@ void Classifier::MatchLine(std::string_view text, size_t begin, size_t end,
   LineOutcomes::Outcome* outcome = scratch->outcomes.Start(line, scratch->line_rules, &memo);
   for (int rule : scratch->line_rules) {
     Scratch::Found found;
-    if (!TryRule(rule, text, begin, end, &found)) continue;
+    if (!TryRule(rule, text, begin, end, *scratch, first_hit, last_hit, &found)) continue;
     if (outcome != nullptr) {
       found.memo = memo;
       found.memo_index = static_cast<uint32_t>(outcome->matches.size());
@@ -243,14 +277,37 @@ void Classifier::MatchLine(std::string_view text, size_t begin, size_t end,
 // several times faster than the engines that track groups, which only the rules that give
 // the result's captures need (see Capture).
 bool Classifier::TryRule(int index, std::string_view text, size_t begin, size_t end,
+                         const Scratch& scratch, size_t first_hit, size_t last_hit,
                          Scratch::Found* found) const {
-  re2::StringPiece match;
+  const Rule& rule = rules_[index];
   re2::StringPiece line(text.data() + begin, end - begin);
-  if (!rules_[index].regex->Match(line, 0, line.size(), re2::RE2::UNANCHORED, &match, 1))
-    return false;
+  const std::string_view view(line.data(), line.size());
+  if (rule.literal && IsAscii(view)) {
+    // The same answer as RE2's below, without its two passes: the least place, of those the
+    // line's hits say a match can start, where one does (LiteralRule::MatchAt).
+    size_t match_begin = std::string_view::npos, match_end = 0;
+    for (size_t h = first_hit; h < last_hit; ++h) {
+      const Scratch::Hit& hit = scratch.hits[h];
+      for (const auto& [atom, offset] : rule.literal_starts) {
+        if (atom != hit.atom || hit.begin < begin + offset) continue;
+        const size_t at = hit.begin - offset - begin;
+        size_t end_at;
+        if (at < match_begin && rule.literal->MatchAt(view, at, &end_at)) {
+          match_begin = at;
+          match_end = end_at;
+        }
+      }
+    }
+    if (match_begin == std::string_view::npos) return false;
+    found->begin = begin + match_begin;
+    found->end = begin + match_end;
+  } else {
+    re2::StringPiece match;
+    if (!rule.regex->Match(line, 0, line.size(), re2::RE2::UNANCHORED, &match, 1)) return false;
+    found->begin = static_cast<size_t>(match.data() - text.data());
+    found->end = found->begin + match.size();
+  }
   found->rule = index;
-  found->begin = static_cast<size_t>(match.data() - text.data());
-  found->end = found->begin + match.size();
   found->line_begin = begin;
   found->line_end = end;
   return true;

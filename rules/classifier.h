@@ -26,13 +26,16 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "analyzer/status.h"
 #include "rules/line_outcomes.h"
+#include "rules/literal_rule.h"
 #include "rules/literal_sieve.h"
 
 namespace re2 {
@@ -132,15 +135,24 @@ class Classifier {
     std::unique_ptr<re2::RE2> regex;
     int groups = 0;  // submatches to ask RE2 for (0: only whether it matches)
     int peer = -1, errno_group = -1, endpoint = -1;
+    // When the pattern is only literal text: matched without RE2 on ASCII lines, at the
+    // places its prefilter atoms say a match can start: (atom, offset) for each place an
+    // atom lies in an alternative, so a match starts `offset` bytes before a hit of `atom`.
+    std::optional<LiteralRule> literal;
+    std::vector<std::pair<int, uint32_t>> literal_starts;
   };
 
   Classifier() = default;
   Status AddRule(const ClassifyRuleSpec& spec, const std::vector<std::string>& causes);
   Status CheckExamples(const ClassifyRuleSpec& spec, int index) const;
   void CollectHits(std::string_view text, Scratch* scratch) const;
-  void MatchLine(std::string_view text, size_t begin, size_t end, Scratch* scratch) const;
-  bool TryRule(int index, std::string_view text, size_t begin, size_t end,
-               Scratch::Found* found) const;
+  // The line [begin, end) of `text` holds scratch->hits[first_hit, last_hit).
+  void MatchLine(std::string_view text, size_t begin, size_t end, size_t first_hit, size_t last_hit,
+                 Scratch* scratch) const;
+  bool TryRule(int index, std::string_view text, size_t begin, size_t end, const Scratch& scratch,
+               size_t first_hit, size_t last_hit, Scratch::Found* found) const;
+  // Fills Rule::literal_starts, or drops Rule::literal when an alternative holds no atom.
+  void PlaceLiteralStarts(int index, const std::map<std::string, int>& atom_index);
   // Runs the rule of `found` again for its named groups and fills the fields of `result`
   // that are still empty.
   void Capture(const Scratch::Found& found, std::string_view text, Scratch* scratch,

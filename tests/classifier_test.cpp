@@ -428,6 +428,72 @@ TEST_CASE("Classify finds what every rule on every line finds, with the same cap
     std::string event;
     for (int n = 1 + random() % 6; n > 0; --n) event += lines[random() % lines.size()] + "\n";
     check(event);
+    // Several examples on one line, where matches of literal rules (found without RE2)
+    // and of patterns compete for where the primary match starts.
+    std::string line;
+    for (int n = 2 + random() % 3; n > 0; --n) line += lines[random() % lines.size()] + " ";
+    check(line);
+  }
+  // A line that is not ASCII goes to RE2 even for a literal rule: under (?i) RE2 reads the
+  // KELVIN SIGN as a `k`, so the first "broken pipe" below starts where RE2 says.
+  for (const std::string& line : lines) {
+    size_t k = line.find_first_of("kK");
+    if (k == std::string::npos) continue;
+    std::string kelvin = line;
+    kelvin.replace(k, 1, "\xE2\x84\xAA");
+    check(kelvin + " " + line);
+  }
+}
+
+}  // namespace
+}  // namespace sockfilter
+
+namespace sockfilter {
+namespace {
+
+TEST_CASE("a literal rule whose atom is a part of each alternative starts where RE2 says") {
+  // Eighteen alternatives are more than FilteredRE2 spells out: the prefilter's atom is the
+  // common " link dropped", which lies a different distance into each alternative.
+  ClassifyRuleSpec literal;
+  literal.id = "t.literal";
+  literal.source = "test.toml";
+  literal.cause = "conn_reset";
+  literal.pattern =
+      "(?i)\\b(?:alpha|beta|gamma|delta|epsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|"
+      "omicron|pi|rho|sigma) link dropped\\b";
+  ClassifyRuleSpec other = literal;  // RE2's: a class in it
+  other.id = "t.other";
+  other.cause = "timeout";
+  other.pattern = "\\blink\\s+dropped\\b";
+  Result<std::shared_ptr<const Classifier>> compiled =
+      Classifier::Compile({literal, other}, {"conn_reset", "timeout"});
+  REQUIRE(compiled.ok());
+  const Classifier& classifier = **compiled;
+  REQUIRE(classifier.rule(0).atoms == std::vector<std::string>{" link dropped"});
+  PlainClassifier plain(classifier);
+  const std::vector<std::string> pieces = {"beta",
+                                           "omicron",
+                                           "Pi",
+                                           "eta",
+                                           "zeta",
+                                           " link dropped",
+                                           " LINK Dropped",
+                                           "  link dropped",
+                                           " link droppedx",
+                                           "x",
+                                           " ",
+                                           "-",
+                                           "_"};
+  std::mt19937 random(3);
+  Classifier::Scratch kept;
+  for (int i = 0; i < 20000; ++i) {
+    std::string line;
+    for (int n = 1 + random() % 7; n > 0; --n) line += pieces[random() % pieces.size()];
+    INFO(line);
+    Classifier::Scratch fresh;
+    Classification expected = plain.Classify(line);
+    REQUIRE(Describe(classifier.Classify(line, &fresh), line) == Describe(expected, line));
+    REQUIRE(Describe(classifier.Classify(line, &kept), line) == Describe(expected, line));
   }
 }
 
