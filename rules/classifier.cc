@@ -36,7 +36,10 @@ re2::RE2::Options PatternOptions() {
 // have 9 bytes; a shorter atom would shrink the sieve's stride for every rule.
 constexpr size_t kShortAtom = 9;
 
-std::vector<std::string> AtomsOf(const std::string& pattern) {
+//
+// `required` gets the atoms that every match contains (a text holding every other atom but
+// not this one cannot match): a line without one of them needs no RE2 search.
+std::vector<std::string> AtomsOf(const std::string& pattern, std::vector<std::string>* required) {
   re2::FilteredRE2 filter(static_cast<int>(LiteralSieve::kMinAtom));
   int id = 0;
   std::vector<std::string> atoms;
@@ -52,6 +55,11 @@ std::vector<std::string> AtomsOf(const std::string& pattern) {
   };
   std::vector<bool> kept(atoms.size(), true);
   if (!covers(kept)) return {};  // unfiltered: a potential match of any text
+  for (size_t i = 0; i < atoms.size(); ++i) {
+    std::vector<bool> only(atoms.size(), false);
+    only[i] = true;
+    if (covers(only)) required->push_back(atoms[i]);
+  }
   std::vector<size_t> order(atoms.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   // The shortest atom of all rules sets the sieve's stride, how often it looks at every
@@ -70,6 +78,42 @@ std::vector<std::string> AtomsOf(const std::string& pattern) {
   for (size_t i = 0; i < atoms.size(); ++i)
     if (kept[i]) reduced.push_back(atoms[i]);
   return reduced;
+}
+
+char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+// The byte of `literal` least common in log text: where ContainsFolded looks first.
+uint32_t AnchorOf(const std::string& literal) {
+  uint32_t best = 0;
+  for (uint32_t i = 1; i < literal.size(); ++i) {
+    if (LiteralSieve::Commonness(literal.substr(i, 1)) <
+        LiteralSieve::Commonness(literal.substr(best, 1)))
+      best = i;
+  }
+  return best;
+}
+
+// Whether `text` holds `literal` (ASCII lower case) in any ASCII case: each place of its
+// anchor byte, in either case, is compared whole.
+bool ContainsFolded(std::string_view text, const std::string& literal, uint32_t anchor) {
+  if (literal.size() > text.size()) return false;
+  const char lower = literal[anchor];
+  const char upper = lower >= 'a' && lower <= 'z' ? static_cast<char>(lower - 32) : lower;
+  for (char c : {lower, upper}) {
+    const char* p = text.data() + anchor;
+    const char* last = text.data() + text.size() - (literal.size() - anchor);  // last place
+    while (p <= last) {
+      p = static_cast<const char*>(std::memchr(p, c, last - p + 1));
+      if (p == nullptr) break;
+      const char* at = p - anchor;
+      size_t k = 0;
+      while (k < literal.size() && Lower(at[k]) == literal[k]) ++k;
+      if (k == literal.size()) return true;
+      ++p;
+    }
+    if (upper == lower) break;
+  }
+  return false;
 }
 
 }  // namespace
@@ -113,7 +157,14 @@ Status Classifier::AddRule(const ClassifyRuleSpec& spec, const std::vector<std::
     *slot = index;
     rule.groups = std::max(rule.groups, index + 1);
   }
-  info.atoms = AtomsOf(spec.pattern);
+  std::vector<std::string> required;
+  info.atoms = AtomsOf(spec.pattern, &required);
+  for (const std::string& atom : required) {
+    // The prefilter sends a rule only lines that hold one of its atoms: a sole one is there.
+    // FilteredRE2 lower-cases beyond ASCII, which ContainsFolded does not: such atoms stay out.
+    if ((info.atoms.size() == 1 && atom == info.atoms[0]) || !IsAscii(atom)) continue;
+    rule.required.emplace_back(atom, AnchorOf(atom));
+  }
   if (info.atoms.empty()) {
     return Status::Error(RuleError(spec, "pattern has no literal text of " +
                                              std::to_string(LiteralSieve::kMinAtom) +
@@ -302,6 +353,8 @@ bool Classifier::TryRule(int index, std::string_view text, size_t begin, size_t 
     found->begin = begin + match_begin;
     found->end = begin + match_end;
   } else {
+    for (const auto& [literal, anchor] : rule.required)
+      if (!ContainsFolded(view, literal, anchor)) return false;
     re2::StringPiece match;
     if (!rule.regex->Match(line, 0, line.size(), re2::RE2::UNANCHORED, &match, 1)) return false;
     found->begin = static_cast<size_t>(match.data() - text.data());

@@ -140,6 +140,10 @@ class Classifier {
     // atom lies in an alternative, so a match starts `offset` bytes before a hit of `atom`.
     std::optional<LiteralRule> literal;
     std::vector<std::pair<int, uint32_t>> literal_starts;
+    // Literals (lower case, any case in the text) that every match holds, beyond the atom
+    // that brought the line, each with the index of its rarest byte: without one of them
+    // RE2 is not asked.
+    std::vector<std::pair<std::string, uint32_t>> required;
   };
 
   Classifier() = default;

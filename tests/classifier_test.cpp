@@ -499,3 +499,47 @@ TEST_CASE("a literal rule whose atom is a part of each alternative starts where 
 
 }  // namespace
 }  // namespace sockfilter
+
+namespace sockfilter {
+namespace {
+
+TEST_CASE("a line without a literal every match needs is not searched, in any case") {
+  ClassifyRuleSpec spec;
+  spec.id = "t.port";
+  spec.source = "test.toml";
+  spec.cause = "conn_reset";
+  // The prefilter keeps "connection reset by "; " on port " is required too, in any case.
+  spec.pattern = "(?i)\\bconnection reset by (?P<peer>\\S+) on port \\d+";
+  Result<std::shared_ptr<const Classifier>> compiled = Classifier::Compile({spec}, {"conn_reset"});
+  REQUIRE(compiled.ok());
+  const Classifier& classifier = **compiled;
+  REQUIRE(classifier.rule(0).atoms == std::vector<std::string>{"connection reset by "});
+  PlainClassifier plain(classifier);
+  const std::vector<std::string> pieces = {"Connection reset by ",
+                                           "10.0.0.7",
+                                           " on port ",
+                                           " ON PORT ",
+                                           " on Port ",
+                                           " on  port ",
+                                           "42",
+                                           "x",
+                                           " ",
+                                           "port",
+                                           "\xC3\xA9"};
+  std::mt19937 random(5);
+  int matched = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string line;
+    for (int n = 1 + random() % 7; n > 0; --n) line += pieces[random() % pieces.size()];
+    if (i % 2 == 0) line += "Connection reset by 10.0.0.7" + pieces[2 + random() % 4] + "42";
+    INFO(line);
+    Classifier::Scratch scratch;
+    Classification expected = plain.Classify(line);
+    matched += expected.cause >= 0;
+    REQUIRE(Describe(classifier.Classify(line, &scratch), line) == Describe(expected, line));
+  }
+  CHECK(matched > 2000);  // the lines exercise both answers
+}
+
+}  // namespace
+}  // namespace sockfilter
