@@ -23,7 +23,16 @@ size_t Utf8Length(std::string_view s, size_t i) {
 
 void JsonWriter::Escape(std::string_view text, std::string* out) {
   static const char kHex[] = "0123456789abcdef";
+  auto plain = [](unsigned char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; };
   for (size_t i = 0; i < text.size();) {
+    // Runs of printable ASCII, most of any text, are appended whole.
+    size_t run = i;
+    while (run < text.size() && plain(static_cast<unsigned char>(text[run]))) ++run;
+    if (run > i) {
+      out->append(text.data() + i, run - i);
+      i = run;
+      if (i == text.size()) break;
+    }
     unsigned char c = static_cast<unsigned char>(text[i]);
     if (c == '"' || c == '\\') {
       out->push_back('\\');
