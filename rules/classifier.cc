@@ -353,8 +353,11 @@ bool Classifier::TryRule(int index, std::string_view text, size_t begin, size_t 
     found->begin = begin + match_begin;
     found->end = begin + match_end;
   } else {
-    for (const auto& [literal, anchor] : rule.required)
-      if (!ContainsFolded(view, literal, anchor)) return false;
+    // Only on ASCII text: under (?i) RE2 would also find a literal spelt with KELVIN SIGN.
+    if (!rule.required.empty() && IsAscii(view)) {
+      for (const auto& [literal, anchor] : rule.required)
+        if (!ContainsFolded(view, literal, anchor)) return false;
+    }
     re2::StringPiece match;
     if (!rule.regex->Match(line, 0, line.size(), re2::RE2::UNANCHORED, &match, 1)) return false;
     found->begin = static_cast<size_t>(match.data() - text.data());

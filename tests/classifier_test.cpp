@@ -543,3 +543,33 @@ TEST_CASE("a line without a literal every match needs is not searched, in any ca
 
 }  // namespace
 }  // namespace sockfilter
+
+namespace sockfilter {
+namespace {
+
+TEST_CASE("a required literal spelt with a letter RE2 folds under (?i) does not skip RE2") {
+  ClassifyRuleSpec spec;
+  spec.id = "t.link";
+  spec.source = "test.toml";
+  spec.cause = "conn_reset";
+  spec.pattern = "(?i)\\bconnection reset by \\S+ on link \\d+";
+  Result<std::shared_ptr<const Classifier>> compiled = Classifier::Compile({spec}, {"conn_reset"});
+  REQUIRE(compiled.ok());
+  PlainClassifier plain(**compiled);
+  // "lin" + KELVIN SIGN: RE2 reads it as "link".
+  for (std::string line :
+       {"connection reset by 10.0.0.7 on lin\xE2\x84\xAA 4",
+        "connection reset by 10.0.0.7 on link 4", "connection reset by x on lin 4"}) {
+    INFO(line);
+    Classifier::Scratch scratch;
+    Classification expected = plain.Classify(line);
+    CHECK(Describe((*compiled)->Classify(line, &scratch), line) == Describe(expected, line));
+  }
+  Classifier::Scratch scratch;
+  CHECK(
+      (*compiled)->Classify("connection reset by 10.0.0.7 on lin\xE2\x84\xAA 4", &scratch).cause ==
+      0);
+}
+
+}  // namespace
+}  // namespace sockfilter
