@@ -327,6 +327,27 @@ void Classifier::MatchLine(std::string_view text, size_t begin, size_t end, size
 // Whether the rule matches, and where, without its groups: RE2 answers that with its DFA,
 // several times faster than the engines that track groups, which only the rules that give
 // the result's captures need (see Capture).
+// The same answer as RE2's unanchored search of `line` (which starts at `line_begin` of the
+// event), without its two passes: of the places where the line's hits say a match can
+// start, the least where one does (LiteralRule::MatchAt).
+bool Classifier::FindLiteral(const Rule& rule, std::string_view line, size_t line_begin,
+                             const std::vector<Scratch::Hit>& hits, size_t first_hit,
+                             size_t last_hit, size_t* match_begin, size_t* match_end) {
+  *match_begin = std::string_view::npos;
+  for (size_t h = first_hit; h < last_hit; ++h) {
+    for (const auto& [atom, offset] : rule.literal_starts) {
+      if (atom != hits[h].atom || hits[h].begin < line_begin + offset) continue;
+      const size_t at = hits[h].begin - offset - line_begin;
+      size_t end;
+      if (at < *match_begin && rule.literal->MatchAt(line, at, &end)) {
+        *match_begin = at;
+        *match_end = end;
+      }
+    }
+  }
+  return *match_begin != std::string_view::npos;
+}
+
 bool Classifier::TryRule(int index, std::string_view text, size_t begin, size_t end,
                          const Scratch& scratch, size_t first_hit, size_t last_hit,
                          Scratch::Found* found) const {
@@ -334,22 +355,10 @@ bool Classifier::TryRule(int index, std::string_view text, size_t begin, size_t 
   re2::StringPiece line(text.data() + begin, end - begin);
   const std::string_view view(line.data(), line.size());
   if (rule.literal && IsAscii(view)) {
-    // The same answer as RE2's below, without its two passes: the least place, of those the
-    // line's hits say a match can start, where one does (LiteralRule::MatchAt).
-    size_t match_begin = std::string_view::npos, match_end = 0;
-    for (size_t h = first_hit; h < last_hit; ++h) {
-      const Scratch::Hit& hit = scratch.hits[h];
-      for (const auto& [atom, offset] : rule.literal_starts) {
-        if (atom != hit.atom || hit.begin < begin + offset) continue;
-        const size_t at = hit.begin - offset - begin;
-        size_t end_at;
-        if (at < match_begin && rule.literal->MatchAt(view, at, &end_at)) {
-          match_begin = at;
-          match_end = end_at;
-        }
-      }
-    }
-    if (match_begin == std::string_view::npos) return false;
+    size_t match_begin, match_end;
+    if (!FindLiteral(rule, view, begin, scratch.hits, first_hit, last_hit, &match_begin,
+                     &match_end))
+      return false;
     found->begin = begin + match_begin;
     found->end = begin + match_end;
   } else {

@@ -155,6 +155,9 @@ class Classifier {
                  Scratch* scratch) const;
   bool TryRule(int index, std::string_view text, size_t begin, size_t end, const Scratch& scratch,
                size_t first_hit, size_t last_hit, Scratch::Found* found) const;
+  static bool FindLiteral(const Rule& rule, std::string_view line, size_t line_begin,
+                          const std::vector<Scratch::Hit>& hits, size_t first_hit, size_t last_hit,
+                          size_t* match_begin, size_t* match_end);
   // Fills Rule::literal_starts, or drops Rule::literal when an alternative holds no atom.
   void PlaceLiteralStarts(int index, const std::map<std::string, int>& atom_index);
   // Runs the rule of `found` again for its named groups and fills the fields of `result`
