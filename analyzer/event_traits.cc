@@ -142,8 +142,18 @@ std::string_view StripDigitsSuffix(std::string_view s) {
   return end > 0 ? s.substr(0, end) : s;
 }
 
+// Where `key` ("\"name\":\"") first occurs in `line`. The search is for what follows its
+// opening quote: a JSON line is full of quotes, each of which would start a compare.
+size_t FindKey(std::string_view line, std::string_view key) {
+  const std::string_view rest = key.substr(1);
+  for (size_t at = line.find(rest, 1); at != std::string_view::npos; at = line.find(rest, at + 1)) {
+    if (line[at - 1] == key[0]) return at - 1;
+  }
+  return std::string_view::npos;
+}
+
 std::string_view JsonStringField(std::string_view line, std::string_view key) {
-  size_t at = line.find(key);
+  size_t at = FindKey(line, key);
   if (at == std::string_view::npos) return {};
   size_t begin = at + key.size();
   size_t end = line.find('"', begin);

@@ -195,3 +195,35 @@ TEST_CASE("the one-pass matcher agrees with the word-by-word search on the sampl
 
 }  // namespace
 }  // namespace sockfilter
+
+namespace sockfilter {
+namespace {
+
+TEST_CASE("the component is the logger, service or program that wrote the first line",
+          "[event_traits]") {
+  // JSON: the first of logger_name, logger, service, caller, name; a key only where it is
+  // a whole key (not the end of "xlogger"); else the host name without its instance number.
+  CHECK(ComponentOf(R"({"@timestamp":"2024-03-11T03:13:48Z","logger_name":"com.acme.Pool"})") ==
+        "com.acme.Pool");
+  CHECK(ComponentOf(R"({"xlogger":"a","logger":"db.pool","msg":"x"})") == "db.pool");
+  CHECK(ComponentOf(R"({"logger":"first","level":"warn"})") == "first");
+  CHECK(ComponentOf(R"({"service":"checkout","caller":"route/table.go:300"})") == "checkout");
+  CHECK(ComponentOf(R"({"level":"info","caller":"route/table.go:300","msg":"x"})") ==
+        "route/table.go");
+  CHECK(ComponentOf(R"({"level":30,"hostname":"checkout-api-4","msg":"x"})") == "checkout-api");
+  CHECK(ComponentOf(R"({"level":30,"msg":"no component"})").empty());
+  // Text layouts.
+  CHECK(ComponentOf("2024-03-11 03:13:29.842  WARN 2249 --- [nio-8080-exec-1] "
+                    "o.a.c.c.C.[Tomcat].[localhost]   : Servlet failed") ==
+        "o.a.c.c.C.[Tomcat].[localhost]");
+  CHECK(ComponentOf("2024/03/11 03:13:33 [error] 2663#2663: *184772 recv() failed (104: "
+                    "Connection reset by peer)") == "nginx");
+  CHECK(ComponentOf("Mar 11 03:13:50 web-1 haproxy[123]: 10.0.0.1:5000 closed") == "haproxy");
+  CHECK(ComponentOf("ts=2024-03-11T03:14:01Z level=error caller=client.go:173 msg=failed") ==
+        "client.go");
+  CHECK(ComponentOf("ERROR:urllib3.connectionpool:Retrying after connection broken") ==
+        "urllib3.connectionpool");
+}
+
+}  // namespace
+}  // namespace sockfilter
