@@ -39,8 +39,9 @@
 #include "rules/literal_sieve.h"
 
 namespace re2 {
+class FilteredRE2;
 class RE2;
-}
+}  // namespace re2
 
 namespace sockfilter {
 
@@ -132,7 +133,8 @@ class Classifier {
 
  private:
   struct Rule {
-    std::unique_ptr<re2::RE2> regex;
+    std::unique_ptr<re2::FilteredRE2> filter;  // owns the compiled pattern
+    const re2::RE2* regex = nullptr;
     int groups = 0;  // submatches to ask RE2 for (0: only whether it matches)
     int peer = -1, errno_group = -1, endpoint = -1;
     // When the pattern is only literal text: matched without RE2 on ASCII lines, at the
