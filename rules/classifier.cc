@@ -79,8 +79,6 @@ std::vector<std::string> AtomsOf(re2::FilteredRE2& filter, std::vector<std::stri
   return reduced;
 }
 
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-
 // The byte of `literal` least common in log text: where ContainsFolded looks first.
 uint32_t AnchorOf(const std::string& literal) {
   uint32_t best = 0;
@@ -106,7 +104,7 @@ bool ContainsFolded(std::string_view text, const std::string& literal, uint32_t 
       if (p == nullptr) break;
       const char* at = p - anchor;
       size_t k = 0;
-      while (k < literal.size() && Lower(at[k]) == literal[k]) ++k;
+      while (k < literal.size() && AsciiLower(at[k]) == literal[k]) ++k;
       if (k == literal.size()) return true;
       ++p;
     }
@@ -216,14 +214,10 @@ Result<std::shared_ptr<const Classifier>> Classifier::Compile(
 void Classifier::PlaceLiteralStarts(int index, const std::map<std::string, int>& atom_index) {
   Rule& rule = rules_[index];
   if (!rule.literal) return;
-  auto lower = [](std::string s) {
-    for (char& c : s) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-    return s;
-  };
   // The prefilter finds every occurrence of an atom in any ASCII case, so a match, whose
   // text is an alternative's, holds a hit at each place an atom lies in that alternative.
   for (const std::string& alternative : rule.literal->alternatives()) {
-    const std::string text = lower(alternative);
+    const std::string text = AsciiLower(alternative);
     bool covered = false;
     for (const std::string& atom : infos_[index].atoms) {
       for (size_t at = text.find(atom); at != std::string::npos; at = text.find(atom, at + 1)) {

@@ -12,8 +12,6 @@ bool IsWordByte(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-
 // A byte a pattern may hold as itself: printable ASCII that is no regex operator.
 bool IsPlainByte(char c) {
   if (c < 0x20 || c > 0x7e) return false;
@@ -78,12 +76,9 @@ std::optional<LiteralRule> LiteralRule::Parse(std::string_view p) {
     if (had_group && alternative.empty()) return std::nullopt;
     std::string literal = prefix + alternative + suffix;
     if (literal.empty()) return std::nullopt;
-    if (rule.fold_case_) std::transform(literal.begin(), literal.end(), literal.begin(), Lower);
+    if (rule.fold_case_) literal = AsciiLower(literal);
     rule.alternatives_.push_back(std::move(literal));
   }
-  rule.shortest_ = rule.alternatives_[0].size();
-  for (const std::string& literal : rule.alternatives_)
-    rule.shortest_ = std::min(rule.shortest_, literal.size());
   return rule;
 }
 
@@ -92,7 +87,7 @@ bool LiteralRule::Matches(std::string_view line, size_t at, const std::string& l
   const char* p = line.data() + at;
   if (fold_case_) {
     for (size_t k = 0; k < literal.size(); ++k)
-      if (Lower(p[k]) != literal[k]) return false;
+      if (AsciiLower(p[k]) != literal[k]) return false;
   } else if (std::memcmp(p, literal.data(), literal.size()) != 0) {
     return false;
   }
@@ -109,22 +104,6 @@ bool LiteralRule::Matches(std::string_view line, size_t at, const std::string& l
   return true;
 }
 
-bool LiteralRule::Find(std::string_view line, size_t* begin, size_t* end) const {
-  if (line.size() < shortest_) return false;
-  // Leftmost first: the first place where some alternative matches, and there the first
-  // alternative that does (RE2 tries them in order).
-  for (size_t at = 0; at + shortest_ <= line.size(); ++at) {
-    for (const std::string& literal : alternatives_) {
-      const char c = fold_case_ ? Lower(line[at]) : line[at];
-      if (c != literal[0] || !Matches(line, at, literal)) continue;
-      *begin = at;
-      *end = at + literal.size();
-      return true;
-    }
-  }
-  return false;
-}
-
 bool LiteralRule::MatchAt(std::string_view line, size_t at, size_t* end) const {
   for (const std::string& literal : alternatives_) {
     if (!Matches(line, at, literal)) continue;
@@ -132,18 +111,6 @@ bool LiteralRule::MatchAt(std::string_view line, size_t at, size_t* end) const {
     return true;
   }
   return false;
-}
-
-bool IsAscii(std::string_view text) {
-  uint64_t high = 0;
-  size_t i = 0;
-  for (; i + 8 <= text.size(); i += 8) {
-    uint64_t word;
-    std::memcpy(&word, text.data() + i, sizeof word);
-    high |= word;
-  }
-  for (; i < text.size(); ++i) high |= static_cast<uint8_t>(text[i]);
-  return (high & 0x8080808080808080ULL) == 0;
 }
 
 }  // namespace sockfilter

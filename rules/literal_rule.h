@@ -13,13 +13,15 @@
 // each alternative + suffix, in the group's order), ASCII case folded under (?i), with a
 // word boundary (RE2's ASCII \b) at the start or end where it is written.
 //
-// Find() answers as RE2 (leftmost-first, unanchored) does on the same line, for ASCII text:
-// under (?i) RE2 also folds some non-ASCII letters to ASCII ones (KELVIN SIGN is a `k`), so
-// the caller sends a line with bytes over 0x7f to RE2 instead.
+// The least place where MatchAt() holds is where RE2's leftmost-first unanchored search of
+// the same line finds its match, for ASCII text: under (?i) RE2 also folds some non-ASCII
+// letters to ASCII ones (KELVIN SIGN is a `k`), so the caller sends a line with bytes over
+// 0x7f to RE2 instead.
 //
 //   std::optional<LiteralRule> rule = LiteralRule::Parse(pattern);
-//   size_t begin, end;
-//   if (rule && IsAscii(line) && rule->Find(line, &begin, &end)) ...   // as RE2 would
+//   size_t end;
+//   for (size_t at : places_a_match_can_start)            // in increasing order
+//     if (IsAscii(line) && rule->MatchAt(line, at, &end)) ...   // the match RE2 finds
 #pragma once
 
 #include <cstddef>
@@ -28,20 +30,18 @@
 #include <string_view>
 #include <vector>
 
+#include "rules/ascii.h"
+
 namespace sockfilter {
 
 class LiteralRule {
  public:
   static std::optional<LiteralRule> Parse(std::string_view pattern);
 
-  // The leftmost match in `line` ([*begin, *end), offsets in `line`), as RE2's unanchored
-  // leftmost-first search of the line alone would find it. REQUIRES: `line` is ASCII.
-  bool Find(std::string_view line, size_t* begin, size_t* end) const;
-
   // Whether a match starts at `at` of `line`; *end is where the first alternative that
-  // matches there ends (as RE2 prefers it). Find() is the least `at` for which this holds:
-  // a caller that knows every place a match can start (Classifier: where the prefilter
-  // found a literal of the rule) asks only there. REQUIRES: `line` is ASCII.
+  // matches there ends (as RE2 prefers it). A caller that knows every place a match can
+  // start (Classifier: where the prefilter found a literal of the rule) asks only there.
+  // REQUIRES: `line` is ASCII.
   bool MatchAt(std::string_view line, size_t at, size_t* end) const;
 
   const std::vector<std::string>& alternatives() const { return alternatives_; }
@@ -50,13 +50,9 @@ class LiteralRule {
   bool Matches(std::string_view line, size_t at, const std::string& literal) const;
 
   std::vector<std::string> alternatives_;  // lower case under (?i); in the group's order
-  size_t shortest_ = 0;
   bool fold_case_ = false;
   bool boundary_before_ = false;
   bool boundary_after_ = false;
 };
-
-// True when every byte of `text` is below 0x80.
-bool IsAscii(std::string_view text);
 
 }  // namespace sockfilter

@@ -6,6 +6,8 @@
 #include <set>
 #include <string>
 
+#include "rules/ascii.h"
+
 namespace sockfilter {
 
 namespace {
@@ -70,8 +72,6 @@ int PlacedGramCost(const std::string& atom, size_t offset) {
   return cost;
 }
 
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-
 std::string MaskOf(const std::string& lower) {
   std::string mask(lower.size(), '\0');
   for (size_t i = 0; i < lower.size(); ++i) {
@@ -101,8 +101,7 @@ LiteralSieve LiteralSieve::Build(const std::vector<std::string>& atoms) {
   sieve.bits_.assign(65536 / 64, 0);
   if (atoms.empty()) return sieve;
   for (const std::string& atom : atoms) {
-    std::string lower = atom;
-    std::transform(lower.begin(), lower.end(), lower.begin(), Lower);
+    std::string lower = AsciiLower(atom);
     sieve.masks_.push_back(MaskOf(lower));
     sieve.lower_.push_back(std::move(lower));
   }
@@ -164,7 +163,7 @@ bool LiteralSieve::Verify(uint32_t atom, const char* p) const {
   const size_t size = lower.size();
   if (size < kWord) {
     for (size_t i = 0; i < size; ++i) {
-      if (Lower(p[i]) != lower[i]) return false;
+      if (AsciiLower(p[i]) != lower[i]) return false;
     }
     return true;
   }

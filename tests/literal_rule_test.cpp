@@ -1,5 +1,5 @@
-// LiteralRule: which patterns are taken as literal text, and that Find() answers as RE2's
-// unanchored search does on every ASCII line.
+// LiteralRule: which patterns are taken as literal text, and that the least place where
+// MatchAt() holds is the match RE2's unanchored search finds, on every ASCII line.
 #include "rules/literal_rule.h"
 
 #include <re2/re2.h>
@@ -27,10 +27,13 @@ std::string ByRe2(const re2::RE2& re, std::string_view line) {
   return Where(line, found, begin, begin + (found ? match.size() : 0));
 }
 
+// Every place asked, least first, as the classifier asks those its prefilter finds.
 std::string ByLiteral(const LiteralRule& rule, std::string_view line) {
-  size_t begin = 0, end = 0;
-  bool found = rule.Find(line, &begin, &end);
-  return Where(line, found, begin, end);
+  for (size_t at = 0; at <= line.size(); ++at) {
+    size_t end = 0;
+    if (rule.MatchAt(line, at, &end)) return Where(line, true, at, end);
+  }
+  return Where(line, false, 0, 0);
 }
 
 TEST_CASE("literal rules: phrases with (?i), \\b and one group of alternatives") {
