@@ -309,9 +309,10 @@ void Classifier::MatchLine(std::string_view text, size_t begin, size_t end, size
     return;
   }
   LineOutcomes::Outcome* outcome = scratch->outcomes.Start(line, scratch->line_rules, &memo);
+  const bool ascii = IsAscii(line);
   for (int rule : scratch->line_rules) {
     Scratch::Found found;
-    if (!TryRule(rule, text, begin, end, *scratch, first_hit, last_hit, &found)) continue;
+    if (!TryRule(rule, text, begin, end, ascii, *scratch, first_hit, last_hit, &found)) continue;
     if (outcome != nullptr) {
       found.memo = memo;
       found.memo_index = static_cast<uint32_t>(outcome->matches.size());
@@ -346,13 +347,13 @@ bool Classifier::FindLiteral(const Rule& rule, std::string_view line, size_t lin
   return *match_begin != std::string_view::npos;
 }
 
-bool Classifier::TryRule(int index, std::string_view text, size_t begin, size_t end,
+bool Classifier::TryRule(int index, std::string_view text, size_t begin, size_t end, bool ascii,
                          const Scratch& scratch, size_t first_hit, size_t last_hit,
                          Scratch::Found* found) const {
   const Rule& rule = rules_[index];
   re2::StringPiece line(text.data() + begin, end - begin);
   const std::string_view view(line.data(), line.size());
-  if (rule.literal && IsAscii(view)) {
+  if (rule.literal && ascii) {
     size_t match_begin, match_end;
     if (!FindLiteral(rule, view, begin, scratch.hits, first_hit, last_hit, &match_begin,
                      &match_end))
@@ -361,7 +362,7 @@ bool Classifier::TryRule(int index, std::string_view text, size_t begin, size_t 
     found->end = begin + match_end;
   } else {
     // Only on ASCII text: under (?i) RE2 would also find a literal spelt with KELVIN SIGN.
-    if (!rule.required.empty() && IsAscii(view)) {
+    if (ascii) {
       for (const auto& [literal, anchor] : rule.required)
         if (!ContainsFolded(view, literal, anchor)) return false;
     }

@@ -155,8 +155,10 @@ class Classifier {
   // The line [begin, end) of `text` holds scratch->hits[first_hit, last_hit).
   void MatchLine(std::string_view text, size_t begin, size_t end, size_t first_hit, size_t last_hit,
                  Scratch* scratch) const;
-  bool TryRule(int index, std::string_view text, size_t begin, size_t end, const Scratch& scratch,
-               size_t first_hit, size_t last_hit, Scratch::Found* found) const;
+  // `ascii`: the line has no byte over 0x7f (the short cuts past RE2 need that).
+  bool TryRule(int index, std::string_view text, size_t begin, size_t end, bool ascii,
+               const Scratch& scratch, size_t first_hit, size_t last_hit,
+               Scratch::Found* found) const;
   static bool FindLiteral(const Rule& rule, std::string_view line, size_t line_begin,
                           const std::vector<Scratch::Hit>& hits, size_t first_hit, size_t last_hit,
                           size_t* match_begin, size_t* match_end);
