@@ -451,20 +451,25 @@ TEST_CASE("Classify finds what every rule on every line finds, with the same cap
 namespace sockfilter {
 namespace {
 
+// A cause rule of a test's own, as a rule file would give it.
+ClassifyRuleSpec CauseRule(const std::string& id, const std::string& cause,
+                           const std::string& pattern) {
+  ClassifyRuleSpec spec;
+  spec.id = id;
+  spec.source = "test.toml";
+  spec.cause = cause;
+  spec.pattern = pattern;
+  return spec;
+}
+
 TEST_CASE("a literal rule whose atom is a part of each alternative starts where RE2 says") {
   // Eighteen alternatives are more than FilteredRE2 spells out: the prefilter's atom is the
   // common " link dropped", which lies a different distance into each alternative.
-  ClassifyRuleSpec literal;
-  literal.id = "t.literal";
-  literal.source = "test.toml";
-  literal.cause = "conn_reset";
-  literal.pattern =
+  ClassifyRuleSpec literal = CauseRule(
+      "t.literal", "conn_reset",
       "(?i)\\b(?:alpha|beta|gamma|delta|epsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|"
-      "omicron|pi|rho|sigma) link dropped\\b";
-  ClassifyRuleSpec other = literal;  // RE2's: a class in it
-  other.id = "t.other";
-  other.cause = "timeout";
-  other.pattern = "\\blink\\s+dropped\\b";
+      "omicron|pi|rho|sigma) link dropped\\b");
+  ClassifyRuleSpec other = CauseRule("t.other", "timeout", "\\blink\\s+dropped\\b");  // RE2's
   Result<std::shared_ptr<const Classifier>> compiled =
       Classifier::Compile({literal, other}, {"conn_reset", "timeout"});
   REQUIRE(compiled.ok());
@@ -497,19 +502,10 @@ TEST_CASE("a literal rule whose atom is a part of each alternative starts where 
   }
 }
 
-}  // namespace
-}  // namespace sockfilter
-
-namespace sockfilter {
-namespace {
-
 TEST_CASE("a line without a literal every match needs is not searched, in any case") {
-  ClassifyRuleSpec spec;
-  spec.id = "t.port";
-  spec.source = "test.toml";
-  spec.cause = "conn_reset";
   // The prefilter keeps "connection reset by "; " on port " is required too, in any case.
-  spec.pattern = "(?i)\\bconnection reset by (?P<peer>\\S+) on port \\d+";
+  ClassifyRuleSpec spec =
+      CauseRule("t.port", "conn_reset", "(?i)\\bconnection reset by (?P<peer>\\S+) on port \\d+");
   Result<std::shared_ptr<const Classifier>> compiled = Classifier::Compile({spec}, {"conn_reset"});
   REQUIRE(compiled.ok());
   const Classifier& classifier = **compiled;
@@ -541,18 +537,9 @@ TEST_CASE("a line without a literal every match needs is not searched, in any ca
   CHECK(matched > 2000);  // the lines exercise both answers
 }
 
-}  // namespace
-}  // namespace sockfilter
-
-namespace sockfilter {
-namespace {
-
 TEST_CASE("a required literal spelt with a letter RE2 folds under (?i) does not skip RE2") {
-  ClassifyRuleSpec spec;
-  spec.id = "t.link";
-  spec.source = "test.toml";
-  spec.cause = "conn_reset";
-  spec.pattern = "(?i)\\bconnection reset by \\S+ on link \\d+";
+  ClassifyRuleSpec spec =
+      CauseRule("t.link", "conn_reset", "(?i)\\bconnection reset by \\S+ on link \\d+");
   Result<std::shared_ptr<const Classifier>> compiled = Classifier::Compile({spec}, {"conn_reset"});
   REQUIRE(compiled.ok());
   PlainClassifier plain(**compiled);
