@@ -3,6 +3,7 @@
 #include <cstring>
 #include <utility>
 
+#include "analyzer/atom_hit_feed.h"
 #include "filters/marker.h"
 
 namespace sockfilter {
@@ -48,18 +49,29 @@ void ClassifyStage::OnEvent(const Event& event) {
       return;
     }
   }
-  bool json =
-      LooksLikeJsonObject(first) && IsSingleLine(event, first) && TagJson(first, &tagged.tags);
+  bool json = LooksLikeJsonObject(first) && IsSingleLine(event, first) &&
+              TagJson(first, event.offset, &tagged.tags);
   if (!json) {
     tagged.tags.time = clock_.Time(first);
-    TagText(event.raw, &tagged.tags);
+    TagText(event.raw, event.offset, &tagged.tags);
   }
   next_->OnEvent(tagged);
 }
 
-bool ClassifyStage::TagJson(std::string_view line, EventTags* tags) {
+bool ClassifyStage::HitsAhead(uint64_t offset, size_t size) {
+  if (feed_ == nullptr || offset == kNotInInput || !feed_->Find(offset, offset + size, &hits_))
+    return false;
+  ++classified_ahead_;
+  return true;
+}
+
+bool ClassifyStage::TagJson(std::string_view line, uint64_t offset, EventTags* tags) {
   bool escapes = std::memchr(line.data(), '\\', line.size()) != nullptr;
-  if (!escapes && (classifier_ == nullptr || !classifier_->MayMatch(line, &scratch_))) {
+  auto may_match = [&] {
+    if (classifier_ == nullptr) return false;
+    return HitsAhead(offset, line.size()) ? !hits_.empty() : classifier_->MayMatch(line, &scratch_);
+  };
+  if (!escapes && !may_match()) {
     // Nothing to find: keep the parse for the lines that need it, time the line cheaply.
     if (line.empty() || line.back() != '}') return false;
     tags->json = true;
@@ -73,13 +85,15 @@ bool ClassifyStage::TagJson(std::string_view line, EventTags* tags) {
   if (!json_.Extract(line, &fields_)) return false;
   tags->json = true;
   tags->time = fields_.time;
-  TagText(fields_.text, tags);
+  TagText(fields_.text, kNotInInput, tags);
   return true;
 }
 
-void ClassifyStage::TagText(std::string_view text, EventTags* tags) {
+void ClassifyStage::TagText(std::string_view text, uint64_t offset, EventTags* tags) {
   if (classifier_ == nullptr) return;
-  Classification found = classifier_->Classify(text, &scratch_);
+  Classification found = HitsAhead(offset, text.size())
+                             ? classifier_->Classify(text, hits_, offset, &scratch_)
+                             : classifier_->Classify(text, &scratch_);
   tags->cause = found.cause;
   tags->causes = found.causes;
   tags->peer = found.peer;

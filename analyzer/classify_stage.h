@@ -39,24 +39,43 @@ class ClassifyStage : public EventSink {
   // The year for timestamps written without one (RFC 3164 syslog); default 1970.
   void set_default_year(int year);
 
-  void BeginInput(const InputInfo& input) override { next_->BeginInput(input); }
+  void BeginInput(const InputInfo& input) override {
+    feed_ = input.hits;
+    next_->BeginInput(input);
+  }
   void OnEvent(const Event& event) override;
-  void EndInput(const InputInfo& input) override { next_->EndInput(input); }
+  void EndInput(const InputInfo& input) override {
+    feed_ = nullptr;
+    next_->EndInput(input);
+  }
   void Idle() override { next_->Idle(); }
   void Finish() override { next_->Finish(); }
   bool ok() const override { return next_->ok(); }
 
+  // Texts classified with the hits found ahead rather than by a scan of their own.
+  uint64_t classified_ahead() const { return classified_ahead_; }
+
  private:
   // Fills the tags of a one-line JSON event; false when the line is not JSON after all.
-  bool TagJson(std::string_view line, EventTags* tags);
-  void TagText(std::string_view text, EventTags* tags);
+  bool TagJson(std::string_view line, uint64_t offset, EventTags* tags);
+  // `offset`: of the text in the input, for the hits found ahead; kNotInInput for a text
+  // of the stage's own making (a JSON line's fields).
+  void TagText(std::string_view text, uint64_t offset, EventTags* tags);
+  // The hits found ahead of [offset, offset + size) into hits_; false when there are none
+  // to trust (no read-ahead, or a text not in the input): then the text is scanned.
+  bool HitsAhead(uint64_t offset, size_t size);
+
+  static constexpr uint64_t kNotInInput = ~uint64_t{0};
 
   std::shared_ptr<const Classifier> classifier_;
   EventSink* next_;
   Classifier::Scratch scratch_;
   JsonFieldExtractor json_;
   JsonFields fields_;
-  LineClock clock_;  // times text lines; holds the default year
+  LineClock clock_;              // times text lines; holds the default year
+  AtomHitFeed* feed_ = nullptr;  // the current input's hits found ahead, if any
+  std::vector<AtomHit> hits_;
+  uint64_t classified_ahead_ = 0;
 };
 
 }  // namespace sockfilter

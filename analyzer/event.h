@@ -40,8 +40,13 @@ struct EventTags {
                               // output: a compacted log, a filtered log filtered again)
 };
 
+class AtomHitFeed;
+
 struct InputInfo {
   std::string name;  // as given by the user; "<stdin>" for standard input
+  // The prefilter's hits of this input, found ahead on the read-ahead thread; null when
+  // the input is read on the main thread (a live stream, or read-ahead off).
+  AtomHitFeed* hits = nullptr;
 };
 
 struct Event {

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <thread>
 
 #include "analyzer/chain_options.h"
 #include "analyzer/cli.h"
@@ -30,6 +31,7 @@ struct FilterArgs {
   int flush_timeout_ms = 200;
   uint32_t max_event_lines = 2000;
   uint64_t max_event_bytes = 4 << 20;
+  bool single_thread = false;
   ChainArgs chain;  // --window, --keep, --dedupe, ... (shared with `compact`)
 };
 
@@ -57,6 +59,9 @@ int RunFilterCommand(const Args& args) {
       "max-event-bytes",
       po::value(&raw.max_event_bytes)->default_value(4 << 20)->value_name("BYTES"),
       "pass on an event as it is when it reaches BYTES")(
+      "single-thread", po::bool_switch(&raw.single_thread),
+      "do all the work on one thread (by default a file is read, and searched for the rules' "
+      "literals, on a second thread when the machine has more than one CPU; a pipe never is)")(
       "input", po::value(&raw.inputs)->value_name("FILE"), "input files");
   po::positional_options_description positional;
   positional.add("input", -1);
@@ -74,6 +79,7 @@ int RunFilterCommand(const Args& args) {
   pipeline.flush_timeout_ms = raw.flush_timeout_ms;
   pipeline.limits.max_lines = std::max<uint32_t>(1, raw.max_event_lines);
   pipeline.limits.max_bytes = std::max<uint64_t>(1, raw.max_event_bytes);
+  pipeline.read_ahead = !raw.single_thread && std::thread::hardware_concurrency() > 1;
 
   Status chain_args = ResolveChainArgs(&raw.chain);
   if (!chain_args.ok()) {

@@ -1,6 +1,10 @@
 #include "analyzer/pipeline.h"
 
+#include <memory>
+
+#include "analyzer/atom_hit_feed.h"
 #include "analyzer/byte_source.h"
+#include "analyzer/read_ahead_source.h"
 #include "analyzer/shutdown.h"
 
 namespace sockfilter {
@@ -32,7 +36,16 @@ void RunInput(const std::string& path, const RuleBook& rules, const PipelineOpti
 
 void RunSource(ByteSource* source, const RuleBook& rules, const PipelineOptions& options,
                EventSink* sink, PipelineReport* report) {
-  InputInfo info{source->name()};
+  std::unique_ptr<AtomHitFeed> feed;
+  std::unique_ptr<ReadAheadSource> ahead;
+  if (options.read_ahead && !source->live()) {
+    if (rules.classifier != nullptr) feed = std::make_unique<AtomHitFeed>(rules.classifier);
+    ReadAheadSource::Options ahead_options;
+    ahead_options.block_bytes = options.read_ahead_block_bytes;
+    ahead = std::make_unique<ReadAheadSource>(source, feed.get(), ahead_options);
+    source = ahead.get();
+  }
+  InputInfo info{source->name(), feed.get()};
   LineReader reader(source, options.reader);
   EventAssembler assembler(rules.multiline, &reader, sink, options.limits, &info);
   sink->BeginInput(info);

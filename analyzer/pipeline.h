@@ -26,6 +26,10 @@ struct PipelineOptions {
   EventLimits limits;
   int flush_timeout_ms = 200;
   LineReader::Options reader;
+  // Read an input that is not live on a second thread, which also runs the prefilter over
+  // it (analyzer/read_ahead_source.h). The output is the same either way.
+  bool read_ahead = false;
+  size_t read_ahead_block_bytes = 1 << 20;
 };
 
 struct PipelineReport {

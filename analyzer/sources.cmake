@@ -1,6 +1,7 @@
 target_sources(sockfilter_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/analyze_run.cc
   ${CMAKE_CURRENT_LIST_DIR}/analyze_summary.cc
+  ${CMAKE_CURRENT_LIST_DIR}/atom_hit_feed.cc
   ${CMAKE_CURRENT_LIST_DIR}/burst_seconds.cc
   ${CMAKE_CURRENT_LIST_DIR}/capped_counts.cc
   ${CMAKE_CURRENT_LIST_DIR}/cause_counter.cc
@@ -25,6 +26,7 @@ target_sources(sockfilter_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/pipeline.cc
   ${CMAKE_CURRENT_LIST_DIR}/progress.cc
   ${CMAKE_CURRENT_LIST_DIR}/quiet_gaps.cc
+  ${CMAKE_CURRENT_LIST_DIR}/read_ahead_source.cc
   ${CMAKE_CURRENT_LIST_DIR}/report_json.cc
   ${CMAKE_CURRENT_LIST_DIR}/report_json_stats.cc
   ${CMAKE_CURRENT_LIST_DIR}/report_markdown.cc

@@ -264,8 +264,20 @@ bool Classifier::MayMatch(std::string_view text, Scratch* scratch) const {
 }
 
 Classification Classifier::Classify(std::string_view text, Scratch* scratch) const {
-  scratch->found.clear();
   CollectHits(text, scratch);
+  return ClassifyHits(text, scratch);
+}
+
+Classification Classifier::Classify(std::string_view text, const std::vector<AtomHit>& hits,
+                                    uint64_t offset, Scratch* scratch) const {
+  scratch->hits.clear();
+  for (const AtomHit& hit : hits)
+    scratch->hits.push_back({static_cast<size_t>(hit.begin - offset), static_cast<int>(hit.atom)});
+  return ClassifyHits(text, scratch);
+}
+
+Classification Classifier::ClassifyHits(std::string_view text, Scratch* scratch) const {
+  scratch->found.clear();
   if (scratch->hits.empty()) return Classification();
   if (scratch->stamps.size() != rules_.size()) scratch->stamps.assign(rules_.size(), 0);
   const char* data = text.data();

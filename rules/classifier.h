@@ -64,6 +64,14 @@ struct ClassifyRuleSpec {
 // `sockfilter rules check`; checking them again was about 30% of every start's work).
 enum class ExampleChecks { kAll, kSkipBuiltIn };
 
+// One occurrence of a prefilter literal in an input, found ahead of the classifier (see
+// analyzer/atom_hit_feed.h): at absolute offset `begin`, `size` bytes of atom `atom`.
+struct AtomHit {
+  uint64_t begin;
+  uint32_t atom;
+  uint32_t size;
+};
+
 struct Classification {
   int cause = -1;       // primary cause, index into the causes given to Compile; -1: none
   uint32_t causes = 0;  // every cause found, one bit per index
@@ -119,6 +127,11 @@ class Classifier {
   ~Classifier();
 
   Classification Classify(std::string_view text, Scratch* scratch) const;
+  // The same, for a text that starts at `offset` of an input whose prefilter hits were
+  // found already: `hits` are every occurrence of an atom wholly inside the text, in order
+  // of their begin. Gives what Classify(text, scratch) gives, without scanning the text.
+  Classification Classify(std::string_view text, const std::vector<AtomHit>& hits, uint64_t offset,
+                          Scratch* scratch) const;
 
   // True when the prefilter finds a literal of some rule in `text`: only then can
   // Classify() find a cause. Cheap; allocates nothing once `scratch` is warm.
@@ -169,6 +182,8 @@ class Classifier {
   void Capture(const Scratch::Found& found, std::string_view text, Scratch* scratch,
                Classification* result) const;
   Classification Decide(Scratch* scratch, std::string_view text) const;
+  // Classify() once scratch->hits holds the text's hits, in order of their begin.
+  Classification ClassifyHits(std::string_view text, Scratch* scratch) const;
 
   std::vector<RuleInfo> infos_;
   std::vector<Rule> rules_;
