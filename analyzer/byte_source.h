@@ -26,6 +26,15 @@ namespace sockfilter {
 
 enum class Compression { kNone, kGzip, kZstd };
 
+// A block of input bytes a source lends in place instead of copying (see
+// ByteSource::Lend): [data, data + size) are the bytes, [data - headroom, data) is free
+// for the borrower to write to, and [data + size, data + size + 64) is readable padding.
+struct LentBlock {
+  char* data = nullptr;
+  size_t size = 0;  // 0: end of input
+  size_t headroom = 0;
+};
+
 class ByteSource {
  public:
   virtual ~ByteSource() = default;
@@ -45,6 +54,14 @@ class ByteSource {
   virtual bool live() const = 0;
 
   virtual Compression compression() const { return Compression::kNone; }
+
+  // Whether the source can lend its blocks (Lend) rather than copy them out (Read). A
+  // borrower uses one or the other, never both.
+  virtual bool lends() const { return false; }
+  // REQUIRES: lends(). The next block of the input, or its error. A block stays valid until
+  // the second call to Lend after the one that gave it (so a borrower can copy what it keeps
+  // of one block next to the next), or the source's end.
+  virtual Result<LentBlock> Lend() { return Status::Error(name() + ": cannot lend blocks"); }
 };
 
 // Opens `path` ("-" for standard input) and detects compression by magic bytes.

@@ -73,8 +73,11 @@ LineReader::LineReader(ByteSource* source, Options options)
       options_(options),
       // kChunk bytes of padding: a newline mask may read past the data, never past the end.
       buf_(new char[options.block_bytes * 2 + kChunk]()),
+      data_(buf_.get()),
       capacity_(options.block_bytes * 2),
-      masks_(new uint64_t[MaskCount(capacity_, kChunk)]()) {}
+      own_capacity_(capacity_),
+      masks_(new uint64_t[MaskCount(capacity_, kChunk)]()),
+      mask_count_(MaskCount(capacity_, kChunk)) {}
 
 LineReader::~LineReader() {
   if (options_.before_reuse) options_.before_reuse();
@@ -129,7 +132,7 @@ bool LineReader::NextSlow(Line* line) {
 
 void LineReader::EmitUnterminated(size_t end, bool partial, Line* line) {
   if (!in_piece_) ++line_number_;
-  line->raw = std::string_view(buf_.get() + pos_, end - pos_);
+  line->raw = std::string_view(data_ + pos_, end - pos_);
   line->text = line->raw;
   line->offset = base_ + pos_;
   line->number = line_number_;
@@ -145,6 +148,7 @@ void LineReader::EmitUnterminated(size_t end, bool partial, Line* line) {
 // Makes room for at least one block after end_, keeping [min(pos_, pin), end_), and reads
 // once. Only a pinned event or an over-long line makes the buffer grow.
 bool LineReader::Refill() {
+  if (source_->lends()) return RefillLent();
   // Called only when [pos_, end_) holds no newline: the search resumes at end_.
   size_t scanned = end_;
   size_t indexed = end_;  // the masks of the bytes before this stay right
@@ -153,7 +157,7 @@ bool LineReader::Refill() {
   bool moves = capacity_ - end_ < options_.block_bytes;
   if (moves && options_.before_reuse) options_.before_reuse();
   if (moves && keep > 0) {
-    memmove(buf_.get(), buf_.get() + keep, end_ - keep);
+    memmove(data_, data_ + keep, end_ - keep);
     base_ += keep;
     pos_ -= keep;
     scanned -= keep;
@@ -163,13 +167,14 @@ bool LineReader::Refill() {
   if (capacity_ - end_ < options_.block_bytes) {
     size_t grown = std::max(capacity_ * 2, end_ + options_.block_bytes);
     std::unique_ptr<char[]> bigger(new char[grown + kChunk]());
-    memcpy(bigger.get(), buf_.get(), end_);
+    memcpy(bigger.get(), data_, end_);
     buf_ = std::move(bigger);
+    data_ = buf_.get();
     capacity_ = grown;
-    masks_.reset(new uint64_t[MaskCount(capacity_, kChunk)]());
+    own_capacity_ = grown;
     indexed = 0;
   }
-  Result<size_t> n = source_->Read(buf_.get() + end_, capacity_ - end_);
+  Result<size_t> n = source_->Read(data_ + end_, capacity_ - end_);
   bool ok = n.ok();
   if (!ok) {
     status_ = n.status();
@@ -178,15 +183,68 @@ bool LineReader::Refill() {
     if (*n == 0) eof_ = true;
     end_ += *n;
   }
+  IndexNewlines(indexed);
+  SeekChunk(scanned);
+  return ok && *n > 0;
+}
+
+bool LineReader::RefillLent() {
+  size_t scanned = end_;
+  size_t keep = pos_;
+  if (pin_ != kNoPin && pin_ >= base_) keep = std::min<size_t>(keep, pin_ - base_);
+  // The block before stays readable until the next Lend, so what is kept can be copied
+  // out of it after this one.
+  Result<LentBlock> block = source_->Lend();
+  if (!block.ok() || block->size == 0) {
+    if (!block.ok()) status_ = block.status();
+    eof_ = true;
+    SeekChunk(scanned);
+    return false;
+  }
+  if (options_.before_reuse) options_.before_reuse();
+  const size_t kept = end_ - keep;
+  if (kept <= block->headroom) {
+    char* front = block->data - kept;
+    memcpy(front, data_ + keep, kept);
+    data_ = front;
+  } else {
+    // More kept than the headroom holds (a long pending event): the own buffer, grown.
+    const size_t needed = kept + block->size;
+    if (data_ == buf_.get() && own_capacity_ >= needed) {
+      memmove(buf_.get(), data_ + keep, kept);
+    } else {
+      size_t size = std::max(needed, own_capacity_);
+      std::unique_ptr<char[]> fresh(new char[size + kChunk]());
+      memcpy(fresh.get(), data_ + keep, kept);
+      buf_ = std::move(fresh);
+      own_capacity_ = size;
+    }
+    memcpy(buf_.get() + kept, block->data, block->size);
+    data_ = buf_.get();
+  }
+  base_ += keep;
+  pos_ -= keep;
+  scanned -= keep;
+  end_ = kept + block->size;
+  IndexNewlines(0);
+  SeekChunk(scanned);
+  return true;
+}
+
+void LineReader::IndexNewlines(size_t indexed) {
+  size_t needed = MaskCount(end_, kChunk);
+  if (needed > mask_count_) {
+    masks_.reset(new uint64_t[needed]());
+    mask_count_ = needed;
+    indexed = 0;
+  }
   size_t first = indexed / kChunk;
   size_t last = (end_ + kChunk - 1) / kChunk;
   if (last > first) {
-    kNewlineMasks(buf_.get() + first * kChunk, last - first, masks_.get() + first);
+    kNewlineMasks(data_ + first * kChunk, last - first, masks_.get() + first);
     // The bytes after end_ are stale or padding: their bits must not count.
     if (end_ % kChunk != 0) masks_[last - 1] &= (uint64_t{1} << (end_ % kChunk)) - 1;
   }
-  SeekChunk(scanned);
-  return ok && *n > 0;
 }
 
 }  // namespace sockfilter

@@ -75,7 +75,7 @@ class LineReader {
   void Unpin() { pin_ = kNoPin; }
   // The bytes [begin, end) of the input; REQUIRES: pinned or handed out by the last Next().
   std::string_view View(uint64_t begin, uint64_t end) const {
-    return std::string_view(buf_.get() + (begin - base_), end - begin);
+    return std::string_view(data_ + (begin - base_), end - begin);
   }
 
   const Status& status() const { return status_; }
@@ -87,9 +87,14 @@ class LineReader {
 
   bool NextSlow(Line* line);
   bool Refill();
+  // Refill from a source that lends its blocks: what is kept is copied in front of the next
+  // block (into its headroom) instead of the block behind it, when it fits.
+  bool RefillLent();
+  // Makes the newline masks of data_[0, end_), the first `indexed` bytes' being right.
+  void IndexNewlines(size_t indexed);
   // Hands out buf_[pos_, end) as a line ending in a newline.
   void EmitLine(size_t end, Line* line) {
-    const char* data = buf_.get();
+    const char* data = data_;
     if (!in_piece_) ++line_number_;
     // Built in locals: reading line->raw back right after storing it stalls on store
     // forwarding, which cost as much as finding the newline.
@@ -115,12 +120,15 @@ class LineReader {
 
   ByteSource* source_;
   Options options_;
-  std::unique_ptr<char[]> buf_;
-  size_t capacity_;
-  // Newline bits of buf_ per 64 bytes: masks_[k] for buf_[64k, 64k + 64), exact up to end_
+  std::unique_ptr<char[]> buf_;  // owned; data_ is here or in a block the source lent
+  char* data_;
+  size_t capacity_;      // of data_ (reading by copy)
+  size_t own_capacity_;  // of buf_
+  // Newline bits of data_ per 64 bytes: masks_[k] for data_[64k, 64k + 64), exact up to end_
   // and zero after it. Refill makes them for the bytes it reads (and again for the bytes
   // it moves), so each line's newline is then one bit scan away.
   std::unique_ptr<uint64_t[]> masks_;
+  size_t mask_count_;
   size_t pos_ = 0;     // first byte not yet handed out
   size_t end_ = 0;     // end of the data in buf_
   uint64_t base_ = 0;  // absolute offset of buf_[0]

@@ -8,8 +8,11 @@
 namespace sockfilter {
 
 ReadAheadSource::ReadAheadSource(ByteSource* inner, AtomHitFeed* feed, Options options)
-    : inner_(inner), feed_(feed), options_(options), blocks_(std::max(2, options.blocks)) {
-  for (Block& block : blocks_) block.data.reset(new char[options_.block_bytes]);
+    : inner_(inner), feed_(feed), options_(options), blocks_(std::max(3, options.blocks)) {
+  // Each block: headroom, the bytes, 64 bytes of padding (see LentBlock).
+  for (Block& block : blocks_)
+    block.memory.reset(new char[options_.headroom + options_.block_bytes + 64]());
+  for (Block& block : blocks_) block.data = block.memory.get() + options_.headroom;
   thread_ = std::thread([this] { ReadLoop(); });
 }
 
@@ -39,8 +42,7 @@ void ReadAheadSource::ReadLoop() {
     block.hits.clear();
     block.status = Status();
     while (block.size < options_.block_bytes && !block.last) {
-      Result<size_t> n =
-          inner_->Read(block.data.get() + block.size, options_.block_bytes - block.size);
+      Result<size_t> n = inner_->Read(block.data + block.size, options_.block_bytes - block.size);
       if (!n.ok()) {
         block.status = n.status();
         block.last = true;
@@ -52,8 +54,7 @@ void ReadAheadSource::ReadLoop() {
     }
     block.offset = offset;
     offset += block.size;
-    if (feed_ != nullptr)
-      block.hits = feed_->ScanBlock(block.offset, {block.data.get(), block.size});
+    if (feed_ != nullptr) block.hits = feed_->ScanBlock(block.offset, {block.data, block.size});
     bool last = block.last;
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -70,7 +71,7 @@ Result<size_t> ReadAheadSource::Read(char* out, size_t size) {
       Block& block = blocks_[taking_];
       if (pos_ < block.size) {
         size_t n = std::min(size, block.size - pos_);
-        std::memcpy(out, block.data.get() + pos_, n);
+        std::memcpy(out, block.data + pos_, n);
         pos_ += n;
         return n;
       }
@@ -81,23 +82,54 @@ Result<size_t> ReadAheadSource::Read(char* out, size_t size) {
         }
         return size_t{0};
       }
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        block.full = false;
-        holding_ = false;
-      }
-      changed_.notify_all();
+      GiveBack(taking_);
+      holding_ = false;
       taking_ = (taking_ + 1) % blocks_.size();
     }
-    Block& block = blocks_[taking_];
-    {
-      std::unique_lock<std::mutex> lock(mutex_);
-      changed_.wait(lock, [&] { return block.full; });
-    }
-    holding_ = true;
-    pos_ = 0;
-    if (feed_ != nullptr) feed_->Add(std::move(block.hits), block.offset + block.size);
+    TakeNext();
   }
+}
+
+Result<LentBlock> ReadAheadSource::Lend() {
+  for (;;) {
+    if (holding_) {
+      Block& block = blocks_[taking_];
+      if (block.last) {
+        if (!done_) {
+          done_ = true;
+          if (!block.status.ok()) return block.status;
+        }
+        return LentBlock{};
+      }
+      if (lent_before_held_) GiveBack(lent_before_);
+      lent_before_ = taking_;
+      lent_before_held_ = true;
+      holding_ = false;
+      taking_ = (taking_ + 1) % blocks_.size();
+    }
+    TakeNext();
+    Block& block = blocks_[taking_];
+    if (block.size > 0) return LentBlock{block.data, block.size, options_.headroom};
+  }
+}
+
+void ReadAheadSource::TakeNext() {
+  Block& block = blocks_[taking_];
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [&] { return block.full; });
+  }
+  holding_ = true;
+  pos_ = 0;
+  if (feed_ != nullptr) feed_->Add(std::move(block.hits), block.offset + block.size);
+}
+
+void ReadAheadSource::GiveBack(size_t index) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    blocks_[index].full = false;
+  }
+  changed_.notify_all();
 }
 
 }  // namespace sockfilter

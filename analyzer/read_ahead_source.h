@@ -27,7 +27,10 @@ class ReadAheadSource : public ByteSource {
  public:
   struct Options {
     size_t block_bytes = 1 << 20;
-    int blocks = 2;  // read ahead by at most this many blocks
+    int blocks = 4;  // blocks in flight (at least 3: a borrower may hold two)
+    // Free bytes before each block, where a borrower of blocks (Lend) puts what it keeps
+    // of the block before (a partial line, a pending event).
+    size_t headroom = 256 << 10;
   };
 
   // REQUIRES: `inner` is not live and outlives this; `feed` (may be null) outlives this.
@@ -42,10 +45,13 @@ class ReadAheadSource : public ByteSource {
   const std::string& name() const override { return inner_->name(); }
   bool live() const override { return false; }
   Compression compression() const override { return inner_->compression(); }
+  bool lends() const override { return true; }
+  Result<LentBlock> Lend() override;
 
  private:
   struct Block {
-    std::unique_ptr<char[]> data;
+    std::unique_ptr<char[]> memory;
+    char* data = nullptr;  // memory + headroom
     size_t size = 0;
     uint64_t offset = 0;
     std::vector<AtomHit> hits;
@@ -55,6 +61,10 @@ class ReadAheadSource : public ByteSource {
   };
 
   void ReadLoop();
+  // Waits for the next block, makes it the one taken, hands its hits to the feed.
+  void TakeNext();
+  // Gives the taken block back to the reader thread.
+  void GiveBack(size_t index);
 
   ByteSource* inner_;
   AtomHitFeed* feed_;
@@ -70,6 +80,9 @@ class ReadAheadSource : public ByteSource {
   size_t pos_ = 0;
   bool holding_ = false;  // blocks_[taking_] is taken
   bool done_ = false;
+  // Lending: the block lent the time before the last, still the borrower's.
+  size_t lent_before_ = 0;
+  bool lent_before_held_ = false;
 
   std::thread thread_;
 };

@@ -11,6 +11,7 @@
 
 #include "analyzer/atom_hit_feed.h"
 #include "analyzer/classify_stage.h"
+#include "analyzer/line_reader.h"
 #include "analyzer/pipeline.h"
 #include "analyzer/read_ahead_source.h"
 #include "test_util.h"
@@ -145,6 +146,26 @@ TEST_CASE("read-ahead hands out every byte of its source, then the source's erro
       CHECK(got == data);
       CHECK(error.message() == "test.log: Input/output error");
     }
+  }
+}
+
+TEST_CASE("lines read from lent blocks are every byte of the source, then its error") {
+  std::string data;
+  for (int i = 0; data.size() < 300000; ++i) data += std::string(i % 5000, 'x') + "\n";
+  for (size_t headroom : {0u, 100u, 1u << 18}) {
+    INFO("headroom " << headroom);
+    FailingSource inner(data, 777);
+    ReadAheadSource::Options options;
+    options.block_bytes = 4096;
+    options.headroom = headroom;
+    ReadAheadSource ahead(&inner, nullptr, options);
+    REQUIRE(ahead.lends());
+    LineReader reader(&ahead);
+    std::string got;
+    Line line;
+    while (reader.Next(&line)) got += line.raw;
+    CHECK(got == data);
+    CHECK(reader.status().message() == "test.log: Input/output error");
   }
 }
 
