@@ -75,7 +75,6 @@ LineReader::LineReader(ByteSource* source, Options options)
       buf_(new char[options.block_bytes * 2 + kChunk]()),
       data_(buf_.get()),
       capacity_(options.block_bytes * 2),
-      own_capacity_(capacity_),
       masks_(new uint64_t[MaskCount(capacity_, kChunk)]()),
       mask_count_(MaskCount(capacity_, kChunk)) {}
 
@@ -171,7 +170,6 @@ bool LineReader::Refill() {
     buf_ = std::move(bigger);
     data_ = buf_.get();
     capacity_ = grown;
-    own_capacity_ = grown;
     indexed = 0;
   }
   Result<size_t> n = source_->Read(data_ + end_, capacity_ - end_);
@@ -210,14 +208,14 @@ bool LineReader::RefillLent() {
   } else {
     // More kept than the headroom holds (a long pending event): the own buffer, grown.
     const size_t needed = kept + block->size;
-    if (data_ == buf_.get() && own_capacity_ >= needed) {
+    if (data_ == buf_.get() && capacity_ >= needed) {
       memmove(buf_.get(), data_ + keep, kept);
     } else {
-      size_t size = std::max(needed, own_capacity_);
+      size_t size = std::max(needed, capacity_);
       std::unique_ptr<char[]> fresh(new char[size + kChunk]());
       memcpy(fresh.get(), data_ + keep, kept);
       buf_ = std::move(fresh);
-      own_capacity_ = size;
+      capacity_ = size;
     }
     memcpy(buf_.get() + kept, block->data, block->size);
     data_ = buf_.get();

@@ -92,7 +92,7 @@ class LineReader {
   bool RefillLent();
   // Makes the newline masks of data_[0, end_), the first `indexed` bytes' being right.
   void IndexNewlines(size_t indexed);
-  // Hands out buf_[pos_, end) as a line ending in a newline.
+  // Hands out data_[pos_, end) as a line ending in a newline.
   void EmitLine(size_t end, Line* line) {
     const char* data = data_;
     if (!in_piece_) ++line_number_;
@@ -109,10 +109,10 @@ class LineReader {
     in_piece_ = false;
     pos_ = end;
   }
-  // Hands out buf_[pos_, end) as a piece of an over-long line or a last line without a
+  // Hands out data_[pos_, end) as a piece of an over-long line or a last line without a
   // newline.
   void EmitUnterminated(size_t end, bool partial, Line* line);
-  // Index of the first '\n' in buf_[pos_, end_), or end_; moves the search state on to it
+  // Index of the first '\n' in data_[pos_, end_), or end_; moves the search state on to it
   // without consuming it.
   size_t FindNewline();
   // Restarts the search state at `from`: no newline lies in [pos_, from).
@@ -122,16 +122,15 @@ class LineReader {
   Options options_;
   std::unique_ptr<char[]> buf_;  // owned; data_ is here or in a block the source lent
   char* data_;
-  size_t capacity_;      // of data_ (reading by copy)
-  size_t own_capacity_;  // of buf_
+  size_t capacity_;  // of buf_
   // Newline bits of data_ per 64 bytes: masks_[k] for data_[64k, 64k + 64), exact up to end_
   // and zero after it. Refill makes them for the bytes it reads (and again for the bytes
   // it moves), so each line's newline is then one bit scan away.
   std::unique_ptr<uint64_t[]> masks_;
   size_t mask_count_;
   size_t pos_ = 0;     // first byte not yet handed out
-  size_t end_ = 0;     // end of the data in buf_
-  uint64_t base_ = 0;  // absolute offset of buf_[0]
+  size_t end_ = 0;     // end of the data in data_
+  uint64_t base_ = 0;  // absolute offset of data_[0]
   uint64_t pin_ = kNoPin;
   uint64_t line_number_ = 0;
   // The search state: there is no newline in [pos_, 64 * chunk_), and the newlines of

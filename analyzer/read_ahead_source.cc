@@ -76,10 +76,8 @@ Result<size_t> ReadAheadSource::Read(char* out, size_t size) {
         return n;
       }
       if (block.last) {
-        if (!done_) {
-          done_ = true;
-          if (!block.status.ok()) return block.status;
-        }
+        Status end = TakeEnd();
+        if (!end.ok()) return end;
         return size_t{0};
       }
       GiveBack(taking_);
@@ -95,10 +93,8 @@ Result<LentBlock> ReadAheadSource::Lend() {
     if (holding_) {
       Block& block = blocks_[taking_];
       if (block.last) {
-        if (!done_) {
-          done_ = true;
-          if (!block.status.ok()) return block.status;
-        }
+        Status end = TakeEnd();
+        if (!end.ok()) return end;
         return LentBlock{};
       }
       if (lent_before_held_) GiveBack(lent_before_);
@@ -111,6 +107,12 @@ Result<LentBlock> ReadAheadSource::Lend() {
     Block& block = blocks_[taking_];
     if (block.size > 0) return LentBlock{block.data, block.size, options_.headroom};
   }
+}
+
+Status ReadAheadSource::TakeEnd() {
+  if (done_) return Status::Ok();
+  done_ = true;
+  return blocks_[taking_].status;
 }
 
 void ReadAheadSource::TakeNext() {

@@ -63,6 +63,8 @@ class ReadAheadSource : public ByteSource {
   void ReadLoop();
   // Waits for the next block, makes it the one taken, hands its hits to the feed.
   void TakeNext();
+  // At the last block, taken and read out: its read error the first time, then ok.
+  Status TakeEnd();
   // Gives the taken block back to the reader thread.
   void GiveBack(size_t index);
 
@@ -79,7 +81,7 @@ class ReadAheadSource : public ByteSource {
   size_t taking_ = 0;
   size_t pos_ = 0;
   bool holding_ = false;  // blocks_[taking_] is taken
-  bool done_ = false;
+  bool done_ = false;     // the end (or the error) was reported
   // Lending: the block lent the time before the last, still the borrower's.
   size_t lent_before_ = 0;
   bool lent_before_held_ = false;
