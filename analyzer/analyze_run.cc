@@ -79,13 +79,18 @@ AnalyzeBatch AnalyzeFiles(const std::vector<InputFile>& files, const RuleBook& r
                           const AnalyzeOptions& options) {
   std::vector<Summary> parts(files.size());
   std::vector<std::vector<Status>> errors(files.size());
+  const size_t requested = static_cast<size_t>(std::max(1, options.jobs));
+  const size_t jobs = std::clamp<size_t>(requested, 1, std::max<size_t>(1, files.size()));
+  // Threads that the files leave idle (fewer files than --jobs) read ahead for them: a
+  // second thread per file reads, decompresses and searches its bytes for the rules'
+  // literals. The summary is the same either way; --jobs 1 keeps to one thread.
+  AnalyzeOptions per_file = options;
+  per_file.pipeline.read_ahead = options.pipeline.read_ahead || requested >= 2 * jobs;
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t i = next++; i < files.size(); i = next++)
-      AnalyzeOne(files[i], rules, options, &parts[i], &errors[i]);
+      AnalyzeOne(files[i], rules, per_file, &parts[i], &errors[i]);
   };
-  size_t jobs = std::clamp<size_t>(static_cast<size_t>(std::max(1, options.jobs)), 1,
-                                   std::max<size_t>(1, files.size()));
   std::vector<std::thread> workers;
   for (size_t j = 1; j < jobs; ++j) workers.emplace_back(work);
   work();

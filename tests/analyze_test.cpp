@@ -97,6 +97,27 @@ TEST_CASE("Merging the summaries of a corpus split at random points equals analy
   REQUIRE(WithoutInputs(parallel) == WithoutInputs(whole));
 }
 
+TEST_CASE("One file is summed up the same read ahead on a second thread as on one thread") {
+  std::string gen = test::GenCorpusScript();
+  if (gen.empty()) {
+    WARN("gen_corpus.py not found beside the checkout; read-ahead equivalence not checked");
+    return;
+  }
+  TempDir dir;
+  // Over 2 MiB: several read-ahead blocks, so events and the rules' literals cross seams.
+  REQUIRE(test::Shell("python3 " + gen + " 3 " + dir.File("c.log") + " --seed 9 >/dev/null 2>&1") ==
+          0);
+  REQUIRE(test::Shell("gzip -k " + dir.File("c.log")) == 0);
+  for (const char* name : {"c.log", "c.log.gz"}) {
+    INFO(name);
+    // --jobs 2 for one file leaves a thread over, which reads the file ahead; --jobs 1 not.
+    std::string ahead = Analyze({"--jobs", "2", dir.File(name)});
+    std::string single = Analyze({"--jobs", "1", dir.File(name)});
+    CHECK(ahead.find("\"conn_reset\"") != std::string::npos);
+    CHECK(ahead == single);
+  }
+}
+
 // Connection-refused lines (nginx) from `n` clients, one every 7 s.
 std::string RefusedLog(int n) {
   std::string log;
