@@ -7,6 +7,10 @@
 #include <cstring>
 #include <iterator>
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
+
 namespace sockfilter {
 
 namespace {
@@ -109,30 +113,113 @@ struct WordsSeen {
   uint8_t anywhere = 0;    // ... in the whole text
 };
 
-// Stops as soon as the rest of the text cannot change what DescribeCall makes of it.
-WordsSeen FindWords(std::string_view text) {
-  WordsSeen seen;
+// Notes the word candidates `mask` (bits of words that may start at `i`) in `seen`; true
+// when the rest of the text cannot change what DescribeCall makes of it.
+bool NoteWordsAt(uint32_t mask, std::string_view text, size_t i, size_t first_end,
+                 WordsSeen* seen) {
+  uint8_t kinds = KindsAt(mask, text.substr(i));
+  if (i < first_end) seen->first_line |= kinds;
+  seen->anywhere |= kinds;
+  bool call_known = (seen->first_line & kWrite) ||
+                    (i >= first_end && ((seen->first_line & kRead) || (seen->anywhere & kWrite)));
+  return (seen->anywhere & kHttp) && call_known;
+}
+
+// The skip-table walk from `i` on: stops as soon as the rest of the text cannot change
+// what DescribeCall makes of it.
+WordsSeen FindWordsFrom(std::string_view text, size_t i, size_t first_end, WordsSeen seen) {
   if (text.size() < kMinWord) return seen;
-  const size_t first_end = std::min(text.find('\n'), text.size());
   const size_t last = text.size() - kMinWord;  // the last place a word can start
   const auto* p = reinterpret_cast<const uint8_t*>(text.data());
-  for (size_t i = 0; i <= last;) {
+  while (i <= last) {
     if (size_t shift = kWordTable.shift[BigramAt(p + i + 2)]) {
       i += shift;
       continue;
     }
     if (uint32_t mask = kWordTable.first[p[i]] & kWordTable.second[p[i + 1]]) {
-      uint8_t kinds = KindsAt(mask, text.substr(i));
-      if (i < first_end) seen.first_line |= kinds;
-      seen.anywhere |= kinds;
-      bool call_known = (seen.first_line & kWrite) ||
-                        (i >= first_end && ((seen.first_line & kRead) || (seen.anywhere & kWrite)));
-      if ((seen.anywhere & kHttp) && call_known) break;
+      if (NoteWordsAt(mask, text, i, first_end, &seen)) break;
     }
     ++i;
   }
   return seen;
 }
+
+WordsSeen FindWordsPortable(std::string_view text) {
+  const size_t first_end = std::min(text.find('\n'), text.size());
+  return FindWordsFrom(text, 0, first_end, WordsSeen());
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+// The bytes that begin some word, and those that come second in some word.
+struct PairBytes {
+  std::array<uint8_t, 32> first{};
+  std::array<uint8_t, 32> second{};
+  int first_count = 0;
+  int second_count = 0;
+};
+
+constexpr PairBytes MakePairBytes() {
+  PairBytes b;
+  for (int c = 0; c < 256; ++c) {
+    if (kWordTable.first[c] != 0) b.first[b.first_count++] = static_cast<uint8_t>(c);
+    if (kWordTable.second[c] != 0) b.second[b.second_count++] = static_cast<uint8_t>(c);
+  }
+  return b;
+}
+constexpr PairBytes kPairBytes = MakePairBytes();
+static_assert(kPairBytes.first_count <= 32 && kPairBytes.second_count <= 32);
+
+// The walk 32 places at a time: a place is a candidate when its byte begins some word and
+// the next one comes second in some word, and only candidates are looked up in the
+// tables, in order, so the early stop is the walk's own. A compare per byte value instead
+// of the skip table's dependent loads: on the 1 GiB corpus the first lines of socket-error
+// events cost about a third of the time they took. The last places, where 33 bytes cannot
+// be loaded, are left to the skip-table walk.
+__attribute__((target("avx2"))) WordsSeen FindWordsAvx2(std::string_view text) {
+  const size_t first_end = std::min(text.find('\n'), text.size());
+  WordsSeen seen;
+  const auto* p = reinterpret_cast<const uint8_t*>(text.data());
+  size_t i = 0;
+  for (; i + 33 <= text.size(); i += 32) {
+    __m256i here = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
+    __m256i next = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 1));
+    __m256i first = _mm256_setzero_si256();
+    for (int k = 0; k < kPairBytes.first_count; ++k) {
+      __m256i byte = _mm256_set1_epi8(static_cast<char>(kPairBytes.first[k]));
+      first = _mm256_or_si256(first, _mm256_cmpeq_epi8(here, byte));
+    }
+    __m256i second = _mm256_setzero_si256();
+    for (int k = 0; k < kPairBytes.second_count; ++k) {
+      __m256i byte = _mm256_set1_epi8(static_cast<char>(kPairBytes.second[k]));
+      second = _mm256_or_si256(second, _mm256_cmpeq_epi8(next, byte));
+    }
+    auto candidates = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_and_si256(first, second)));
+    for (; candidates != 0; candidates &= candidates - 1) {
+      size_t at = i + static_cast<size_t>(std::countr_zero(candidates));
+      if (uint32_t mask = kWordTable.first[p[at]] & kWordTable.second[p[at + 1]]) {
+        if (NoteWordsAt(mask, text, at, first_end, &seen)) return seen;
+      }
+    }
+  }
+  return FindWordsFrom(text, i, first_end, seen);
+}
+#endif
+
+using FindWordsFunction = WordsSeen (*)(std::string_view);
+
+FindWordsFunction ChooseFindWords() {
+#if defined(__x86_64__) && defined(__GNUC__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx2")) return FindWordsAvx2;
+#endif
+  return FindWordsPortable;
+}
+
+const FindWordsFunction kFindWords = ChooseFindWords();
+
+// Every word of the three lists in `text`, or as many as decide what DescribeCall makes
+// of it.
+WordsSeen FindWords(std::string_view text) { return kFindWords(text); }
 
 std::string_view StripDigitsSuffix(std::string_view s) {
   // "nio-8080-exec-12" -> "nio-8080-exec", "ForkPoolWorker-6" -> "ForkPoolWorker"
