@@ -3,6 +3,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <thread>
 
 #include "analyzer/analyze_summary.h"
 #include "analyzer/chain_options.h"
@@ -42,6 +43,7 @@ struct CompactArgs {
   std::string summary_dir;
   bool no_summary = false;
   bool dry_run = false;
+  bool single_thread = false;
   int level = 0;
   uint32_t max_event_lines = 2000;
   uint64_t max_event_bytes = 4 << 20;
@@ -62,6 +64,10 @@ void AddCompactOptions(po::options_description* options, CompactArgs* raw) {
       "max-event-bytes",
       po::value(&raw->max_event_bytes)->default_value(4 << 20)->value_name("BYTES"),
       "pass on an event as it is when it reaches BYTES")(
+      "single-thread", po::bool_switch(&raw->single_thread),
+      "read each file on the main thread (by default it is read, decompressed and searched "
+      "for the rules' literals on a second thread when a CPU is free for it; compressed "
+      "output is always encoded on a thread of its own)")(
       "input", po::value(&raw->inputs)->value_name("FILE"), "files to compact");
 }
 
@@ -162,6 +168,7 @@ int RunCompactCommand(const Args& args) {
   compact.summary_dir = raw.summary_dir;
   compact.pipeline.limits.max_lines = std::max<uint32_t>(1, raw.max_event_lines);
   compact.pipeline.limits.max_bytes = std::max<uint64_t>(1, raw.max_event_bytes);
+  compact.pipeline.read_ahead = !raw.single_thread && std::thread::hardware_concurrency() > 1;
   const RuleBook& book = *rules;
   Compactor compactor(
       book, compact, FilterChainFactory(book, raw.chain.filter),

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <thread>
 
 #include "analyzer/compress_sink.h"
 #include "analyzer/shutdown.h"
@@ -193,8 +194,13 @@ Status Compactor::Filter(CompactInput* in, int out_fd, CompactResult* result,
   if (options_.summary && !options_.dry_run && summary_)
     summary = summary_(path, TimeMs{in->st.st_mtim.tv_sec} * 1000);
   TeeSink tee(summary.get(), (*chain)->head());
+  // Compressed output is encoded on a thread of its own (CompressSink): the read-ahead
+  // thread is one more, and only pays where a core is left for it.
+  PipelineOptions pipeline = options_.pipeline;
+  const unsigned threads = result->output == Compression::kNone ? 2 : 3;
+  pipeline.read_ahead = pipeline.read_ahead && std::thread::hardware_concurrency() >= threads;
   PipelineReport report;
-  RunSource(in->source.get(), rules_, options_.pipeline, &tee, &report);
+  RunSource(in->source.get(), rules_, pipeline, &tee, &report);
   tee.Finish();
   out.Finish();  // a chain may not forward Finish() to its sink; a second call is a no-op
   if (ShutdownRequested()) return Unchanged(path, "interrupted by a signal");

@@ -31,6 +31,8 @@ struct CompactOptions {
   bool dry_run = false;                 // compute the result, write nothing
   bool summary = true;
   std::string summary_dir;  // where NAME.sockfilter.json goes; "": beside the file
+  // pipeline.read_ahead: read each file ahead on a second thread when a core is free for
+  // it (none is on two cores when the output is compressed: its encoder has one).
   PipelineOptions pipeline;
 };
 
