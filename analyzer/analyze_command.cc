@@ -45,8 +45,9 @@ int RunAnalyzeCommand(const Args& args) {
   options.add_options()("glob", po::value(&raw.glob)->value_name("PATTERN"),
                         "in directories, only files whose name matches (e.g. '*.log*')")(
       "jobs,j", po::value(&raw.jobs)->default_value(0)->value_name("N"),
-      "threads: files analysed in parallel, and one more to read each file ahead when "
-      "there are threads to spare (default: the number of cores; 1: one thread)")(
+      "threads: files analysed in parallel, a big plain file in as many pieces, and "
+      "threads to spare read the inputs ahead (default: the number of cores; 1: one "
+      "thread)")(
       "input", po::value(&raw.inputs)->value_name("FILE"), "inputs");
   po::positional_options_description positional;
   positional.add("input", -1);

@@ -1,10 +1,13 @@
 #include "analyzer/analyze_run.h"
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
 #include "analyzer/byte_source.h"
 #include "analyzer/classify_stage.h"
+#include "analyzer/file_pieces.h"
+#include "analyzer/file_range_source.h"
 #include "analyzer/host/captures.h"
 #include "analyzer/summary_sink.h"
 #include "analyzer/timestamp.h"
@@ -54,11 +57,50 @@ bool TryCapture(const InputFile& file, Summary* summary, std::vector<Status>* er
   return true;
 }
 
-}  // namespace
+// A piece of an input: the whole of it, or [begin, end) of a plain log file cut so that
+// its pieces are analysed at once (analyzer/file_pieces.h).
+struct Piece {
+  size_t file = 0;
+  uint64_t begin = 0;
+  uint64_t end = kToEndOfFile;
+  bool whole() const { return begin == 0 && end == kToEndOfFile; }
+};
 
-void AnalyzeOne(const InputFile& file, const RuleBook& rules, const AnalyzeOptions& options,
-                Summary* summary, std::vector<Status>* errors) {
-  if (TryCapture(file, summary, errors)) return;
+// A file that may be cut: a plain log (not standard input, not compressed, not a host
+// capture).
+bool CanCut(const InputFile& file) {
+  if (file.path == "-") return false;
+  Result<std::unique_ptr<ByteSource>> source = OpenInput(file.path);
+  if (!source.ok() || (*source)->live() || (*source)->compression() != Compression::kNone)
+    return false;
+  Result<std::string> head = ReadHead(file.path, kSniffBytes);
+  return head.ok() && DetectCaptureKinds(*head) == 0;
+}
+
+// Each file whole, or (with several jobs) cut into at most `max_pieces` pieces, none
+// smaller than `min_piece_bytes`.
+std::vector<Piece> PlanPieces(const std::vector<InputFile>& files, const RuleBook& rules,
+                              size_t jobs, size_t max_pieces, uint64_t min_piece_bytes) {
+  std::vector<Piece> pieces;
+  for (size_t i = 0; i < files.size(); ++i) {
+    const uint64_t fit = files[i].size / std::max<uint64_t>(1, min_piece_bytes);
+    const size_t wanted = jobs < 2 ? 1 : static_cast<size_t>(std::min<uint64_t>(max_pieces, fit));
+    if (wanted < 2 || rules.multiline == nullptr || !CanCut(files[i])) {
+      pieces.push_back({i});
+      continue;
+    }
+    std::vector<uint64_t> starts =
+        PieceStarts(files[i].path, files[i].size, wanted, *rules.multiline);
+    for (size_t k = 0; k < starts.size(); ++k)
+      pieces.push_back({i, starts[k], k + 1 < starts.size() ? starts[k + 1] : kToEndOfFile});
+  }
+  return pieces;
+}
+
+// Runs a log (the whole of `file`, or the piece [begin, end) of it) into `summary`.
+void AnalyzeLog(const InputFile& file, const Piece& piece, const RuleBook& rules,
+                const AnalyzeOptions& options, Summary* summary, std::vector<Status>* errors,
+                PipelineReport* report) {
   Signer signer(SignatureMode::kNormalized);
   SummarySink::Options sink_options;
   sink_options.default_year = file.mtime_ms > 0 ? YearOf(file.mtime_ms) : CurrentUtcYear();
@@ -68,28 +110,59 @@ void AnalyzeOne(const InputFile& file, const RuleBook& rules, const AnalyzeOptio
       sink_options);
   ClassifyStage classify(rules.classifier, &sink);
   classify.set_default_year(sink_options.default_year);
-  PipelineReport report;
-  RunInput(file.path, rules, options.pipeline, &classify, &report);
+  if (piece.whole()) {
+    RunInput(file.path, rules, options.pipeline, &classify, report);
+  } else {
+    Result<std::unique_ptr<ByteSource>> source = OpenFileRange(file.path, piece.begin, piece.end);
+    if (source.ok()) {
+      RunSource(source->get(), rules, options.pipeline, &classify, report);
+    } else {
+      report->errors.push_back(source.status());
+    }
+  }
   classify.Finish();
-  summary->bytes += report.bytes_in;
-  errors->insert(errors->end(), report.errors.begin(), report.errors.end());
+  summary->bytes += report->bytes_in;
+  errors->insert(errors->end(), report->errors.begin(), report->errors.end());
+}
+
+}  // namespace
+
+void AnalyzeOne(const InputFile& file, const RuleBook& rules, const AnalyzeOptions& options,
+                Summary* summary, std::vector<Status>* errors) {
+  if (TryCapture(file, summary, errors)) return;
+  PipelineReport report;
+  AnalyzeLog(file, Piece(), rules, options, summary, errors, &report);
 }
 
 AnalyzeBatch AnalyzeFiles(const std::vector<InputFile>& files, const RuleBook& rules,
                           const AnalyzeOptions& options) {
-  std::vector<Summary> parts(files.size());
-  std::vector<std::vector<Status>> errors(files.size());
   const size_t requested = static_cast<size_t>(std::max(1, options.jobs));
-  const size_t jobs = std::clamp<size_t>(requested, 1, std::max<size_t>(1, files.size()));
-  // Threads that the files leave idle (fewer files than --jobs) read ahead for them: a
-  // second thread per file reads, decompresses and searches its bytes for the rules'
+  const size_t max_pieces = options.max_pieces > 0 ? options.max_pieces : requested;
+  const std::vector<Piece> pieces =
+      PlanPieces(files, rules, requested, max_pieces, options.min_piece_bytes);
+  std::vector<Summary> parts(pieces.size());
+  std::vector<std::vector<Status>> errors(pieces.size());
+  std::vector<uint64_t> tail_headers(pieces.size(), 0);
+  const size_t jobs = std::clamp<size_t>(requested, 1, std::max<size_t>(1, pieces.size()));
+  // Threads that the pieces leave idle (fewer of them than --jobs) read ahead for them: a
+  // second thread per piece reads, decompresses and searches its bytes for the rules'
   // literals. The summary is the same either way; --jobs 1 keeps to one thread.
-  AnalyzeOptions per_file = options;
-  per_file.pipeline.read_ahead = options.pipeline.read_ahead || requested >= 2 * jobs;
+  AnalyzeOptions per_piece = options;
+  per_piece.pipeline.read_ahead = options.pipeline.read_ahead || requested >= 2 * jobs;
   std::atomic<size_t> next{0};
   auto work = [&] {
-    for (size_t i = next++; i < files.size(); i = next++)
-      AnalyzeOne(files[i], rules, per_file, &parts[i], &errors[i]);
+    for (size_t i = next++; i < pieces.size(); i = next++) {
+      const Piece& piece = pieces[i];
+      const InputFile& file = files[piece.file];
+      if (piece.whole()) {
+        AnalyzeOne(file, rules, per_piece, &parts[i], &errors[i]);
+        continue;
+      }
+      PipelineReport report;
+      AnalyzeLog(file, piece, rules, per_piece, &parts[i], &errors[i], &report);
+      tail_headers[i] = report.tail_headers;
+      if (piece.begin > 0) parts[i].inputs = 0;  // the file was counted by its first piece
+    }
   };
   std::vector<std::thread> workers;
   for (size_t j = 1; j < jobs; ++j) workers.emplace_back(work);
@@ -97,10 +170,34 @@ AnalyzeBatch AnalyzeFiles(const std::vector<InputFile>& files, const RuleBook& r
   for (std::thread& t : workers) t.join();
 
   AnalyzeBatch batch;
-  for (size_t i = 0; i < files.size(); ++i) {
-    batch.summary.Merge(parts[i]);
-    parts[i] = Summary();  // release as we go: a batch can hold many files
-    batch.errors.insert(batch.errors.end(), errors[i].begin(), errors[i].end());
+  for (size_t i = 0; i < pieces.size();) {
+    // The pieces of one file, [i, end).
+    size_t end = i + 1;
+    while (end < pieces.size() && pieces[end].file == pieces[i].file) ++end;
+    bool redo = false;
+    for (size_t k = i + 1; k < end; ++k) redo = redo || tail_headers[k] > 0;
+    if (redo) {
+      // A later piece met `tail`'s file headers, whose per-file states began in earlier
+      // pieces: the file is analysed again whole (rare: logs of `tail -f a b`).
+      Summary whole;
+      std::vector<Status> whole_errors;
+      AnalyzeOne(files[pieces[i].file], rules, options, &whole, &whole_errors);
+      batch.summary.Merge(whole);
+      batch.errors.insert(batch.errors.end(), whole_errors.begin(), whole_errors.end());
+    } else {
+      const size_t first_error = batch.errors.size();
+      for (size_t k = i; k < end; ++k) {
+        batch.summary.Merge(parts[k]);
+        for (const Status& e : errors[k]) {
+          // A read error of the file may come from each of its pieces: said once.
+          auto same = [&e](const Status& b) { return b.message() == e.message(); };
+          if (std::none_of(batch.errors.begin() + first_error, batch.errors.end(), same))
+            batch.errors.push_back(e);
+        }
+      }
+    }
+    for (size_t k = i; k < end; ++k) parts[k] = Summary();  // release as we go
+    i = end;
   }
   return batch;
 }

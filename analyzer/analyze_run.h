@@ -1,13 +1,16 @@
-// AnalyzeFiles: runs the analysis pipeline over a batch of inputs, several files at once,
-// and merges the per-file Summaries in input order.
+// AnalyzeFiles: runs the analysis pipeline over a batch of inputs, several at once, and
+// merges their Summaries in input order.
 //
-//   source -> lines -> events -> classify -> SummarySink   (one chain per file, per thread)
+//   source -> lines -> events -> classify -> SummarySink   (one chain per piece, per thread)
 //
 // Each input is either a log (any mix of plain, gzip, zstd) or a host capture (netstat -s,
 // nstat, ss -lnt, probe JSON; recognised by its first bytes), whose snapshots go into
-// Summary::host. `jobs` worker threads take the next file from a shared index; their
-// Summaries are merged in the order of `files`, which is what a single pass over the
-// files in that order would count (see summary.h), so --jobs never changes the report.
+// Summary::host. With several jobs, a big plain log is cut into pieces at event starts
+// (analyzer/file_pieces.h), as many as the jobs. `jobs` worker threads take the next file
+// or piece from a shared index; their Summaries are merged in input order, which is what
+// a single pass over the files in that order would count (see summary.h), so --jobs never
+// changes the report. Threads left over (fewer pieces than jobs) read ahead for the
+// pieces (PipelineOptions::read_ahead), which changes the speed only.
 //
 //   AnalyzeBatch batch = AnalyzeFiles(files, rules, {.jobs = 4});
 //   for (const Status& e : batch.errors) Log(e);
@@ -26,6 +29,10 @@ namespace sockfilter {
 
 struct AnalyzeOptions {
   int jobs = 1;
+  // With several jobs, a plain log file of at least twice this size is cut into pieces
+  // (as many as the jobs) that are analysed at once and merged (analyzer/file_pieces.h).
+  uint64_t min_piece_bytes = 64 << 20;
+  size_t max_pieces = 0;  // pieces a file is cut into at most; 0: as many as the jobs
   PipelineOptions pipeline;
   Progress* progress = nullptr;
 };

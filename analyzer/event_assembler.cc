@@ -2,13 +2,13 @@
 
 namespace sockfilter {
 
-namespace {
-
-bool IsBlank(std::string_view text) {
+bool IsBlankLine(std::string_view text) {
   for (char c : text)
     if (c != ' ' && c != '\t' && c != '\r') return false;
   return true;
 }
+
+namespace {
 
 // `==> name <==`, as `tail` prints before the lines of each file when given several.
 bool IsTailHeader(std::string_view text, std::string_view* name) {
@@ -38,7 +38,7 @@ void EventAssembler::OnLine(const Line& line) {
   std::string_view tail_file;
   if (IsTailHeader(line.text, &tail_file)) return OnTailHeader(line);
 
-  if (IsBlank(line.text)) {
+  if (IsBlankLine(line.text)) {
     // Undecided blank lines count against the limits too, or a run of them would be held.
     if (pending_.lines > 0 && !FitsLimits(line)) EmitPending();
     if (pending_.lines == 0) {
@@ -92,6 +92,7 @@ void EventAssembler::OnPiece(const Line& line) {
 void EventAssembler::OnTailHeader(const Line& line) {
   std::string_view name;
   IsTailHeader(line.text, &name);
+  ++tail_headers_;
   // The blank line tail prints before a header belongs to the header, not to an event.
   Span header = blanks_;
   blanks_.lines = 0;

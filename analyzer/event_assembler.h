@@ -29,6 +29,10 @@
 
 namespace sockfilter {
 
+// A line of blanks, tabs and '\r' only (or none): the assembler holds such lines until the
+// next line says whether they continue the event before them.
+bool IsBlankLine(std::string_view text);
+
 struct EventLimits {
   uint32_t max_lines = 2000;
   uint64_t max_bytes = 4 << 20;
@@ -43,6 +47,8 @@ class EventAssembler {
   // Passes on the pending event and blank lines, if any.
   void Flush();
   bool has_pending() const { return pending_.lines > 0 || blanks_.lines > 0; }
+  // How many `==> name <==` header lines were met.
+  uint64_t tail_headers() const { return tail_headers_; }
 
  private:
   struct Span {
@@ -75,6 +81,7 @@ class EventAssembler {
   int state_;
   std::string current_tail_file_;
   std::map<std::string, int> tail_states_;  // assembly state of each `tail -f` file
+  uint64_t tail_headers_ = 0;
 };
 
 }  // namespace sockfilter

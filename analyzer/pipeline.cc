@@ -70,6 +70,7 @@ void RunSource(ByteSource* source, const RuleBook& rules, const PipelineOptions&
   assembler.Flush();
   sink->EndInput(info);
   report->bytes_in += reader.bytes_read();
+  report->tail_headers += assembler.tail_headers();
   if (!reader.status().ok()) report->errors.push_back(reader.status());
 }
 

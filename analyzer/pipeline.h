@@ -36,6 +36,7 @@ struct PipelineReport {
   std::vector<Status> errors;  // one per input that could not be read whole
   uint64_t bytes_in = 0;       // decompressed bytes read
   bool stopped = false;        // the sink gave up (stdout closed) or a signal came
+  uint64_t tail_headers = 0;   // `==> name <==` lines of `tail` met (each switches state)
 };
 
 // Runs one input (a path, or "-" for stdin). Does not call sink->Finish().

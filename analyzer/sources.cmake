@@ -13,6 +13,8 @@ target_sources(sockfilter_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/event_traits.cc
   ${CMAKE_CURRENT_LIST_DIR}/fail_on.cc
   ${CMAKE_CURRENT_LIST_DIR}/fd_source.cc
+  ${CMAKE_CURRENT_LIST_DIR}/file_pieces.cc
+  ${CMAKE_CURRENT_LIST_DIR}/file_range_source.cc
   ${CMAKE_CURRENT_LIST_DIR}/filter_chain.cc
   ${CMAKE_CURRENT_LIST_DIR}/gzip_source.cc
   ${CMAKE_CURRENT_LIST_DIR}/input_list.cc

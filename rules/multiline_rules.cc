@@ -213,6 +213,14 @@ bool MultilineRules::Continues(int state, std::string_view text, int* next_state
   return FirstTaker(begin, begin + candidates.size(), text, next_state);
 }
 
+bool MultilineRules::ContinuesInSomeState(std::string_view text) const {
+  int next;
+  for (size_t state = 0; state < states_.size(); ++state) {
+    if (Continues(static_cast<int>(state), text, &next)) return true;
+  }
+  return false;
+}
+
 // Split in two, each ending in a (tail) call to the other: the loop itself calls nothing,
 // so the common cases (no candidate, a stack frame taken by its prefix) run without
 // setting up a frame. Hence the noinline.

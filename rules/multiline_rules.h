@@ -59,6 +59,9 @@ class MultilineRules {
   int record_state() const { return 0; }
   // True when `text` (a non-blank line) continues an event in `state`; sets *next_state.
   bool Continues(int state, std::string_view text, int* next_state) const;
+  // True when some state continues an event with `text`. A line for which this is false
+  // (and that is not blank) starts an event whatever came before it.
+  bool ContinuesInSomeState(std::string_view text) const;
 
   size_t rule_count() const { return rules_.size(); }
   // The rules as given to Compile, in order (what a plain reading of them decides is what

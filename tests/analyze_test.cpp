@@ -9,8 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "analyzer/event_assembler.h"
-#include "analyzer/line_reader.h"
 #include "tests/test_util.h"
 
 namespace sockfilter {
@@ -19,26 +17,6 @@ namespace {
 using test::RunSockfilter;
 using test::TempDir;
 using test::WriteFile;
-
-// Byte offsets where a record starts, as the analyzer's own assembler sees the text: a
-// split there gives both parts the same events a single pass sees.
-std::vector<size_t> RecordStarts(const std::string& text) {
-  auto source = test::StringSource(text);
-  LineReader reader(source.get());
-  test::CollectingSink sink;
-  InputInfo info{"corpus"};
-  EventAssembler assembler(test::DefaultRules().multiline, &reader, &sink, EventLimits(), &info);
-  Line line;
-  while (reader.Next(&line)) assembler.OnLine(line);
-  assembler.Flush();
-  std::vector<size_t> starts;
-  size_t offset = 0;
-  for (const auto& e : sink.events) {
-    if (e.kind == EventKind::kRecord && offset > 0) starts.push_back(offset);
-    offset += e.raw.size();
-  }
-  return starts;
-}
 
 // The JSON report without the line that counts input files (3 files vs 1 file).
 std::string WithoutInputs(std::string json) {
@@ -70,7 +48,7 @@ TEST_CASE("Merging the summaries of a corpus split at random points equals analy
   REQUIRE(test::Shell("python3 " + gen + " 1.5 " + dir.File("all.log") + " --seed " +
                       std::to_string(seed) + " >/dev/null 2>&1") == 0);
   std::string text = test::ReadFile(dir.File("all.log"));
-  std::vector<size_t> starts = RecordStarts(text);
+  std::vector<size_t> starts = test::RecordStarts(text);
   REQUIRE(starts.size() > 100);
   size_t a = starts[rng() % (starts.size() / 2)];
   size_t b = starts[starts.size() / 2 + rng() % (starts.size() / 2)];

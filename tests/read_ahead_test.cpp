@@ -38,21 +38,9 @@ std::vector<Hit> WholeScan(const Classifier& classifier, std::string_view text) 
   return out;
 }
 
-// The sample logs, each twice with a random cut, so that atoms fall across every seam.
-std::string SampleText(uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::string text;
-  for (const char* path : test::kSampleLogs) {
-    std::string log = test::ReadFile(test::SourcePath(path));
-    text += log;
-    text += log.substr(rng() % log.size());
-  }
-  return text;
-}
-
 TEST_CASE("the feed's hits, found block by block, are the hits of the whole input") {
   const auto& classifier = test::DefaultRules().classifier;
-  std::string text = SampleText(1);
+  std::string text = test::SampleLogsTwice(1);
   std::vector<Hit> whole = WholeScan(*classifier, text);
   REQUIRE(whole.size() > 100);
   for (size_t block : {1u, 2u, 5u, 13u, 64u, 1000u, 65536u}) {
@@ -70,7 +58,7 @@ TEST_CASE("the feed's hits, found block by block, are the hits of the whole inpu
 
 TEST_CASE("the feed answers for each line what a scan of the line finds, and no more") {
   const auto& classifier = test::DefaultRules().classifier;
-  std::string text = SampleText(2);
+  std::string text = test::SampleLogsTwice(2);
   AtomHitFeed feed(classifier);
   size_t handed = 0;
   size_t lines = 0;
@@ -202,7 +190,7 @@ std::vector<test::CollectingSink::Collected> Classified(const std::string& text,
 }
 
 TEST_CASE("the pipeline's events and tags are the same with read-ahead as without") {
-  std::string text = SampleText(3);
+  std::string text = test::SampleLogsTwice(3);
   std::vector<test::CollectingSink::Collected> plain = Classified(text, false, 1 << 20);
   size_t with_cause = 0;
   for (const auto& e : plain) with_cause += e.tags.cause >= 0;

@@ -16,6 +16,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "analyzer/event_assembler.h"
+#include "analyzer/line_reader.h"
 #include "rules/rule_files.h"
 
 extern char** environ;
@@ -218,6 +220,35 @@ std::string CollectingSink::Joined() const {
   std::string all;
   for (const Collected& e : events) all += e.raw;
   return all;
+}
+
+std::string SampleLogsTwice(uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::string text;
+  for (const char* path : kSampleLogs) {
+    std::string log = ReadFile(SourcePath(path));
+    text += log;
+    text += log.substr(rng() % log.size());
+  }
+  return text;
+}
+
+std::vector<size_t> RecordStarts(const std::string& text) {
+  auto source = StringSource(text);
+  LineReader reader(source.get());
+  CollectingSink sink;
+  InputInfo info{"corpus"};
+  EventAssembler assembler(DefaultRules().multiline, &reader, &sink, EventLimits(), &info);
+  Line line;
+  while (reader.Next(&line)) assembler.OnLine(line);
+  assembler.Flush();
+  std::vector<size_t> starts;
+  size_t offset = 0;
+  for (const auto& e : sink.events) {
+    if (e.kind == EventKind::kRecord && offset > 0) starts.push_back(offset);
+    offset += e.raw.size();
+  }
+  return starts;
 }
 
 }  // namespace sockfilter::test

@@ -58,6 +58,10 @@ inline constexpr const char* kSampleLogs[] = {
     "samples/nginx/error.log",          "samples/node/server-econnreset.log",
     "samples/python/requests-reset.log"};
 
+// The sample logs, each twice, the second time from a random byte on (a seeded cut), so
+// that events, lines and literals fall across every block and piece boundary.
+std::string SampleLogsTwice(uint64_t seed);
+
 // Calls `check` with every run of 1 to `max_lines` whole lines of `text` (the last one may
 // lack its newline), starting at each line: events of every shape and first line.
 template <class Check>
@@ -74,6 +78,10 @@ void ForEachLineRun(std::string_view text, int max_lines, Check&& check) {
 
 // The built-in rules (embedded rules/*.toml).
 const RuleBook& DefaultRules();
+
+// Byte offsets where the events of kind kRecord of `text` start, as the built-in rules'
+// assembler reads it in one pass (not 0).
+std::vector<size_t> RecordStarts(const std::string& text);
 
 // Collects every event it is given, with its bytes copied.
 class CollectingSink : public EventSink {
