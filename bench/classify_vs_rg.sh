@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # classify_vs_rg.sh - throughput of `sockfilter analyze --format json` against `rg -c` with
-# the 12 socket-error patterns of peers.sh, single thread, on one corpus file.
+# the 12 socket-error patterns of peers.sh, on one corpus file: analyze on one thread
+# (--jobs 1, the classification issue's measure), and with its default --jobs (the
+# number of cores: the file is cut into as many pieces).
 #
 #   bench/classify_vs_rg.sh CORPUS [RUNS] [SOCKFILTER]
 #
@@ -21,7 +23,8 @@ RG=(rg -j1 -c -e 'Connection reset' -e 'connection reset' -e 'Broken pipe' -e 'b
     -e 'Connection refused' -e 'connection refused' -e 'timed out' -e 'i/o timeout'
     -e 'Bad file descriptor' -e 'Transport endpoint is not connected'
     -e 'Too many open files' -e 'ECONNRESET' "$F")
-SFA=("$SF" analyze --format json "$F")
+SFA=("$SF" analyze --jobs 1 --format json "$F")
+SFJ=("$SF" analyze --format json "$F")
 
 cat "$F" >/dev/null  # into the page cache
 
@@ -44,11 +47,14 @@ measure() {
 
 read -r rg_wall rg_cpu < <(measure "${RG[@]}")
 read -r sf_wall sf_cpu < <(measure "${SFA[@]}")
+read -r sj_wall sj_cpu < <(measure "${SFJ[@]}")
 BYTES=$(stat -c %s "$F")
-awk -v b="$BYTES" -v rw="$rg_wall" -v rc="$rg_cpu" -v sw="$sf_wall" -v sc="$sf_cpu" -v f="$F" 'BEGIN {
-  printf "# %s (%d bytes), median of runs, single thread\n", f, b
-  printf "%-28s %8s %8s %10s\n", "tool", "wall_s", "cpu_s", "MB/s(wall)"
-  printf "%-28s %8.3f %8.3f %10.0f\n", "rg -c (12 patterns)", rw, rc, b / 1e6 / rw
-  printf "%-28s %8.3f %8.3f %10.0f\n", "sockfilter analyze json", sw, sc, b / 1e6 / sw
-  printf "ratio (rg time / sockfilter time): wall %.2f  cpu %.2f\n", rw / sw, (sc > 0 ? rc / sc : 0)
+awk -v b="$BYTES" -v rw="$rg_wall" -v rc="$rg_cpu" -v sw="$sf_wall" -v sc="$sf_cpu" \
+    -v jw="$sj_wall" -v jc="$sj_cpu" -v n="$(nproc)" -v f="$F" 'BEGIN {
+  printf "# %s (%d bytes), median of runs\n", f, b
+  printf "%-34s %8s %8s %10s %8s\n", "tool", "wall_s", "cpu_s", "MB/s(wall)", "ratio"
+  printf "%-34s %8.3f %8.3f %10.0f\n", "rg -c (12 patterns)", rw, rc, b / 1e6 / rw
+  printf "%-34s %8.3f %8.3f %10.0f %8.2f\n", "sockfilter analyze --jobs 1", sw, sc, b / 1e6 / sw, rw / sw
+  printf "%-34s %8.3f %8.3f %10.0f %8.2f\n", "sockfilter analyze (" n " cores)", jw, jc, b / 1e6 / jw, rw / jw
+  printf "ratio: rg time / sockfilter time (wall); cpu, --jobs 1: %.2f\n", (sc > 0 ? rc / sc : 0)
 }'
