@@ -420,11 +420,26 @@ bool ParseSignatureMode(std::string_view text, SignatureMode* mode) {
   return true;
 }
 
-// The memos: of whole bodies of several lines, and of continuation lines (for each, the
-// bytes it adds to the normalized text, a "\n" and the line masked).
+// The memos: of whole bodies of several lines, of continuation lines (for each, the bytes
+// it adds to the normalized text, a "\n" and the line masked), and of the pieces of a line
+// between "\n" escapes (a JSON record's stack trace: its frames repeat as lines do).
 class Signer::Memo {
  public:
   BodyMemo bodies;
+
+  // Adds `piece` masked to `hash`. `piece` begins at a backslash (see SignEscapedLines).
+  void AppendPiece(std::string_view piece, StreamHash* hash) {
+    std::string_view known;
+    if (pieces_.Find(piece, &known)) {
+      hash->Append(known);
+      return;
+    }
+    masked_.clear();
+    StringOut out(&masked_);
+    MaskBody(piece, &out);
+    hash->Append(masked_);
+    pieces_.Store(piece, masked_);
+  }
 
   // Adds "\n" and `line` masked to `hash`. `line` holds no '\n' and not the '\r' of a
   // "\r\n".
@@ -444,8 +459,23 @@ class Signer::Memo {
 
  private:
   LineMemo lines_;
+  LineMemo pieces_;
   std::string masked_;  // the line being masked, reused
 };
+
+namespace {
+
+// Where the next piece of a one-line body begins: the backslash of the next "\n" escape
+// after `from`, or npos.
+size_t NextEscapedNewline(std::string_view body, size_t from) {
+  for (size_t at = body.find('\\', from); at != std::string_view::npos;
+       at = body.find('\\', at + 2)) {
+    if (at + 1 < body.size() && body[at + 1] == 'n') return at;
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
 
 Signer::Signer(SignatureMode mode) : mode_(mode) {}
 Signer::~Signer() = default;
@@ -467,7 +497,22 @@ uint64_t Signer::Sign(std::string_view raw, bool json) {
   std::string_view body = Body(raw, json);
   size_t end = body.find('\n');
   if (end == std::string_view::npos) {
-    MaskBody(WithoutCr(body, end), &hash);
+    // A one-line body with "\n" escapes (a JSON record's stack trace) is masked piece by
+    // piece, each piece from a backslash to the next: no mask reads past a backslash or
+    // begins on one, so the pieces mask as the whole does, and the pieces after the first
+    // (the frames) are remembered.
+    size_t cut = NextEscapedNewline(body, 0);
+    if (cut == std::string_view::npos) {
+      MaskBody(body, &hash);
+      return hash.Final();
+    }
+    if (memo_ == nullptr) memo_ = std::make_unique<Memo>();
+    MaskBody(body.substr(0, cut), &hash);
+    while (cut != std::string_view::npos) {
+      size_t next = NextEscapedNewline(body, cut + 2);
+      memo_->AppendPiece(body.substr(cut, next - cut), &hash);
+      cut = next;
+    }
     return hash.Final();
   }
   // A body of several lines (a stack trace) is signed once per distinct text.

@@ -23,10 +23,12 @@
 // from event to event, so Sign() remembers the masked form of recent continuation lines
 // (filters/line_memo.h: up to 256 bytes each, direct-mapped, 4096 lines, about 2 MiB per
 // Signer allocated on first use): a repeated line costs a hash and a memcmp of its raw
-// bytes instead of the scanner. A remembered line is found by comparing its bytes, never by a
-// hash alone, and the value hashed is the same, so the memo changes no signature: Sign()
-// is always the StreamHash of Normalize()'s text. The first line (header dropped) is
-// masked every time; it holds the ids and addresses that differ between repeats.
+// bytes instead of the scanner. A JSON record's stack trace is one line of "\n" escapes;
+// its pieces from one escape to the next are remembered the same way (no mask reads past a
+// backslash, so the pieces mask as the whole line does). A remembered line is found by comparing
+// its bytes, never by a hash alone, and the value hashed is the same, so the memo changes no
+// signature: Sign() is always the StreamHash of Normalize()'s text. The first line (header dropped)
+// is masked every time; it holds the ids and addresses that differ between repeats.
 //
 // Threads: Sign() updates the memo, so a Signer is used by one thread at a time; each
 // thread that signs has its own (analyze makes one per input file, each DedupeFilter owns

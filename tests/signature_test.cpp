@@ -273,6 +273,33 @@ TEST_CASE("remembered lines sign as the one-pass normalization does", "[signatur
   }
 }
 
+TEST_CASE("one-line bodies with \\n escapes sign as the one-pass normalization does",
+          "[signature]") {
+  // JSON records whose stack traces are one line of escaped frames: the frames come from a
+  // small pool (as they repeat) with every masking token on either side of the escapes,
+  // escaped backslashes, and a backslash at the very end.
+  Rng rng(17);
+  std::vector<std::string> pool = {"",    "\\", "\\\\",      "n", "1",   "12",       ".5",
+                                   ":80", "@",  "@1a2b3c4d", " ", "\\t", "10.0.0.1", "fe80::1"};
+  for (size_t size : {1, 30, 120, 250, 256, 300, 600})
+    for (int k = 0; k < 20; ++k) pool.push_back(RandomLine(&rng, size));
+  Signer signer(SignatureMode::kNormalized);
+  for (int k = 0; k < 5000; ++k) {
+    std::string event = "{\"time\":\"2024-03-11T03:13:29Z\",\"msg\":\"" + RandomLine(&rng, 20);
+    size_t pieces = rng.Below(14);
+    for (size_t p = 0; p < pieces; ++p) {
+      event += rng.Below(8) == 0 ? "\\\\n" : "\\n";
+      event += pool[rng.Below(pool.size())];
+    }
+    if (rng.Below(4) == 0) event += "\\";
+    event += rng.Below(2) == 0 ? "\"}" : "\"}\n";
+    for (bool json : {true, false}) {
+      INFO(event);
+      REQUIRE(signer.Sign(event, json) == HashOf(signer.Normalize(event, json)));
+    }
+  }
+}
+
 TEST_CASE("lines that take each other's memo slots still sign right", "[signature]") {
   // Far more distinct lines than the memo has slots, each signed twice with other lines in
   // between: every slot is reused and the second signature must still be right.
