@@ -10,7 +10,7 @@ PACKAGES=(
   libre2-dev libsimdjson-dev libspdlog-dev libfmt-dev libboost-program-options-dev
   libtomlplusplus-dev zlib1g-dev libzstd-dev catch2 libbenchmark-dev
   # tests: real tools the end-to-end tests drive, fuzzers (clang's libFuzzer)
-  python3 gzip zstd logrotate procps util-linux clang libclang-rt-14-dev
+  python3 gzip zstd logrotate procps util-linux time clang libclang-rt-14-dev
   # the integration lab (tests/lab): real servers and `ss`
   nginx default-jdk-headless iproute2
 )

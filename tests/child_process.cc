@@ -4,12 +4,14 @@
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
+#include <fstream>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 
 namespace sockfilter::test {
@@ -53,7 +55,12 @@ namespace {
 }  // namespace
 
 ChildProcess::ChildProcess(const std::vector<std::string>& args, ChildIo io) {
-  std::vector<std::string> storage = {SOCKFILTER_BINARY};
+  std::vector<std::string> storage;
+  if (io.peak_rss_file != nullptr) {
+    peak_rss_file_ = io.peak_rss_file;
+    storage = {"/usr/bin/time", "-f", "%M", "-o", peak_rss_file_};
+  }
+  storage.push_back(SOCKFILTER_BINARY);
   storage.insert(storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& a : storage) argv.push_back(a.data());
@@ -85,12 +92,18 @@ void ChildProcess::Signal(int signo) const {
 ChildProcess::Exit ChildProcess::Wait() {
   Exit exit;
   int status = 0;
-  struct rusage usage = {};
-  while (wait4(pid_, &status, 0, &usage) < 0 && errno == EINTR) {
+  while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
   }
   pid_ = -1;
   exit.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  exit.peak_rss_kib = usage.ru_maxrss;
+  exit.peak_rss_kib = -1;
+  if (!peak_rss_file_.empty()) {
+    // time's last line is the peak in KiB (a line about a signal may come before it).
+    std::ifstream in(peak_rss_file_);
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty()) exit.peak_rss_kib = std::strtol(line.c_str(), nullptr, 10);
+    }
+  }
   return exit;
 }
 

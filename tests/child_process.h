@@ -8,6 +8,12 @@
 //   out.CloseWrite();
 //   ... read out.read_end() ...
 //   ChildProcess::Exit exit = child.Wait();   // exit.code, exit.peak_rss_kib
+//
+// Peak memory: a forked child's ru_maxrss starts from its parent's resident set at the
+// fork (the copied pages count until exec), so wait4 alone would charge the test process's
+// own memory to sockfilter. With `peak_rss_file`, the child is started under GNU time
+// (/usr/bin/time, small), whose own child is sockfilter, and the peak is what time
+// reports for it.
 #pragma once
 
 #include <sys/types.h>
@@ -37,14 +43,15 @@ struct ChildIo {
   int in = -1;  // descriptors for the child's 0, 1, 2; -1 means /dev/null
   int out = -1;
   int err = -1;
-  const char* run_as_user = nullptr;  // drop to this user (needs root) before exec
+  const char* run_as_user = nullptr;    // drop to this user (needs root) before exec
+  const char* peak_rss_file = nullptr;  // run under /usr/bin/time, which writes the peak here
 };
 
 class ChildProcess {
  public:
   struct Exit {
-    int code = -1;  // the exit status, or 128 + signal when killed by one
-    long peak_rss_kib = 0;
+    int code = -1;          // the exit status, or 128 + signal when killed by one
+    long peak_rss_kib = 0;  // -1 when not measured (no peak_rss_file)
   };
 
   // Starts SOCKFILTER_BINARY with `args`. Throws when fork fails.
@@ -55,11 +62,12 @@ class ChildProcess {
 
   pid_t pid() const { return pid_; }
   void Signal(int signo) const;
-  // Waits for the child to end (wait4, so the peak RSS is the child's own).
+  // Waits for the child to end.
   Exit Wait();
 
  private:
   pid_t pid_ = -1;
+  std::string peak_rss_file_;
 };
 
 // Reads `fd` until end of file.
