@@ -98,7 +98,7 @@ double LiteralSieve::Commonness(std::string_view text) {
 LiteralSieve LiteralSieve::Build(const std::vector<std::string>& atoms) {
   LiteralSieve sieve;
   sieve.atoms_ = atoms;
-  sieve.bits_.assign(65536 / 64, 0);
+  sieve.bits_.assign(131072 / 64, 0);
   if (atoms.empty()) return sieve;
   for (const std::string& atom : atoms) {
     std::string lower = AsciiLower(atom);

@@ -3,7 +3,7 @@
 //
 // Most log text contains none of the atoms, so the sieve is built for the miss: it looks at
 // one 4-byte window every `stride` bytes (stride = shortest atom - 3), folds it to lower case
-// and tests one bit of a 64 Kibit table (8 KiB, so it stays in L1). Every occurrence of an
+// and tests one bit of a 128 Kibit table (16 KiB, so it stays in L1). Every occurrence of an
 // atom of length L covers at least one sampled window; for each alignment the build keeps
 // only the rarest 4-gram of the atom (by a byte-frequency table of log text and a list of
 // common log words), so ordinary text rarely reaches the second step: an exact look-up that
@@ -77,7 +77,7 @@ class LiteralSieve {
     std::memcpy(&word, p, sizeof word);
     return word;
   }
-  static uint32_t Hash(uint32_t key) { return (key * 0x9E3779B1u) >> 16; }
+  static uint32_t Hash(uint32_t key) { return (key * 0x9E3779B1u) >> 15; }
   const Slot* Find(uint32_t key) const;
   // REQUIRES: the atom's `size` bytes at `p` are readable.
   bool Verify(uint32_t atom, const char* p) const;
@@ -88,7 +88,7 @@ class LiteralSieve {
   std::vector<std::string> lower_;  // atoms_ in lower case
   std::vector<std::string> masks_;  // per byte of lower_: 0x20 for a letter, else 0
   size_t stride_ = 1;
-  std::vector<uint64_t> bits_;  // 65536 bits, by Hash(folded gram)
+  std::vector<uint64_t> bits_;  // 131072 bits, by Hash(folded gram)
   std::vector<Slot> slots_;     // open addressing, power-of-two size
   std::vector<Entry> entries_;
 };
