@@ -178,10 +178,13 @@ AnalyzeBatch AnalyzeFiles(const std::vector<InputFile>& files, const RuleBook& r
     for (size_t k = i + 1; k < end; ++k) redo = redo || tail_headers[k] > 0;
     if (redo) {
       // A later piece met `tail`'s file headers, whose per-file states began in earlier
-      // pieces: the file is analysed again whole (rare: logs of `tail -f a b`).
+      // pieces: the file is analysed again whole (rare: logs of `tail -f a b`). Its pieces
+      // have shown its bytes on the progress bar already.
+      AnalyzeOptions again = options;
+      again.progress = nullptr;
       Summary whole;
       std::vector<Status> whole_errors;
-      AnalyzeOne(files[pieces[i].file], rules, options, &whole, &whole_errors);
+      AnalyzeOne(files[pieces[i].file], rules, again, &whole, &whole_errors);
       batch.summary.Merge(whole);
       batch.errors.insert(batch.errors.end(), whole_errors.begin(), whole_errors.end());
     } else {
