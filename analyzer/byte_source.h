@@ -64,6 +64,10 @@ class ByteSource {
   virtual Result<LentBlock> Lend() { return Status::Error(name() + ": cannot lend blocks"); }
 };
 
+// The compression that the first bytes of an input show by their magic number (kNone for
+// any other bytes).
+Compression CompressionOf(std::string_view head);
+
 // Opens `path` ("-" for standard input) and detects compression by magic bytes.
 Result<std::unique_ptr<ByteSource>> OpenInput(const std::string& path);
 

@@ -1,6 +1,5 @@
 #include "analyzer/file_pieces.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -47,18 +46,15 @@ size_t FirstCut(std::string_view text, const MultilineRules& rules) {
   return std::string_view::npos;
 }
 
-std::vector<uint64_t> PieceStarts(const std::string& path, uint64_t size, size_t pieces,
+std::vector<uint64_t> PieceStarts(int fd, uint64_t size, size_t pieces,
                                   const MultilineRules& rules) {
   std::vector<uint64_t> starts = {0};
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return starts;
   for (size_t k = 1; k < pieces; ++k) {
     const uint64_t share = size / pieces * k;
     const std::string text = ReadAt(fd, share, kSearchBytes);
     const size_t cut = FirstCut(text, rules);
     if (cut != std::string_view::npos && share + cut > starts.back()) starts.push_back(share + cut);
   }
-  ::close(fd);
   return starts;
 }
 

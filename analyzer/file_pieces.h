@@ -6,15 +6,17 @@
 // line that starts an event whatever came before it: not blank (a blank line joins the
 // event before it when the next line continues that), and continued by no state of the
 // multi-line rules (MultilineRules::ContinuesInSomeState). Blank lines before it end up as
-// they would in one pass: after the event before them, passed on when it ends. One more
-// condition is the caller's: a piece after the first must not hold a `==> name <==` line
-// of `tail`, whose files each keep their own assembly state from earlier pieces
-// (PipelineReport counts them).
+// they would in one pass: after the event before them, passed on when it ends. Two more
+// conditions are the caller's (analyzer/analyze_run.cc), which analyses the file again
+// whole when one fails: a piece after the first must not hold a `==> name <==` line of
+// `tail`, whose files each keep their own assembly state from earlier pieces
+// (PipelineReport counts them); and the pieces must not fill a table that admits entries
+// in order of arrival (quiet gaps' peers, burst seconds), which then merges only nearly.
 //
 // Each cut is searched for in the kSearchBytes after an equal share of the file; a share
 // without such a line there (one huge stack trace) is not cut.
 //
-//   std::vector<uint64_t> starts = PieceStarts("app.log", size, 4, *rules.multiline);
+//   std::vector<uint64_t> starts = PieceStarts(fd, size, 4, *rules.multiline);
 //   // piece i: [starts[i], starts[i + 1]), the last one to the end of the file
 #pragma once
 
@@ -30,8 +32,9 @@ namespace sockfilter {
 
 inline constexpr size_t kSearchBytes = 1 << 20;
 
-// 0, then at most `pieces` - 1 increasing cuts. Only {0} when the file cannot be read.
-std::vector<uint64_t> PieceStarts(const std::string& path, uint64_t size, size_t pieces,
+// 0, then at most `pieces` - 1 increasing cuts of the open file `fd` of `size` bytes (read
+// with pread). Only {0} when no cut is found or the file cannot be read.
+std::vector<uint64_t> PieceStarts(int fd, uint64_t size, size_t pieces,
                                   const MultilineRules& rules);
 
 // The first place in `text` where a cut may go (the start of a line, as said above), or

@@ -13,13 +13,11 @@ namespace sockfilter {
 
 namespace {
 
+// Reads a borrowed descriptor at its own offsets: pieces of one file share it.
 class FileRangeSource : public ByteSource {
  public:
   FileRangeSource(int fd, std::string name, uint64_t begin, uint64_t end)
       : fd_(fd), name_(std::move(name)), pos_(begin), end_(end) {}
-  ~FileRangeSource() override { ::close(fd_); }
-  FileRangeSource(const FileRangeSource&) = delete;
-  FileRangeSource& operator=(const FileRangeSource&) = delete;
 
   Result<size_t> Read(char* out, size_t size) override {
     size = static_cast<size_t>(std::min<uint64_t>(size, end_ - pos_));
@@ -46,13 +44,10 @@ class FileRangeSource : public ByteSource {
 
 }  // namespace
 
-Result<std::unique_ptr<ByteSource>> OpenFileRange(const std::string& path, uint64_t begin,
-                                                  uint64_t end) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::Error(path + ": " + strerror(errno));
+std::unique_ptr<ByteSource> MakeFileRangeSource(int fd, std::string name, uint64_t begin,
+                                                uint64_t end) {
   posix_fadvise(fd, static_cast<off_t>(begin), 0, POSIX_FADV_SEQUENTIAL);
-  return std::unique_ptr<ByteSource>(
-      std::make_unique<FileRangeSource>(fd, path, begin, std::max(begin, end)));
+  return std::make_unique<FileRangeSource>(fd, std::move(name), begin, std::max(begin, end));
 }
 
 }  // namespace sockfilter

@@ -28,6 +28,12 @@ bool CouldBeMagicPrefix(std::string_view head) {
 
 }  // namespace
 
+Compression CompressionOf(std::string_view head) {
+  if (head.substr(0, kGzipMagic.size()) == kGzipMagic) return Compression::kGzip;
+  if (head.substr(0, kZstdMagic.size()) == kZstdMagic) return Compression::kZstd;
+  return Compression::kNone;
+}
+
 Result<std::unique_ptr<ByteSource>> OpenDescriptor(int fd, std::string name, bool owned) {
   auto raw = std::make_unique<FdSource>(fd, std::move(name), owned);
   // Read only as much as needed to decide: a live pipe that has written a short plain
@@ -37,9 +43,14 @@ Result<std::unique_ptr<ByteSource>> OpenDescriptor(int fd, std::string name, boo
     if (!s.ok()) return s;
     if (raw->Peek().empty() && !raw->at_end()) break;  // interrupted by a shutdown signal
   }
-  std::string_view head = raw->Peek();
-  if (head.substr(0, kGzipMagic.size()) == kGzipMagic) return MakeGzipSource(std::move(raw));
-  if (head.substr(0, kZstdMagic.size()) == kZstdMagic) return MakeZstdSource(std::move(raw));
+  switch (CompressionOf(raw->Peek())) {
+    case Compression::kGzip:
+      return MakeGzipSource(std::move(raw));
+    case Compression::kZstd:
+      return MakeZstdSource(std::move(raw));
+    case Compression::kNone:
+      break;
+  }
   return std::unique_ptr<ByteSource>(std::move(raw));
 }
 

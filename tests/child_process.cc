@@ -86,6 +86,7 @@ ChildProcess::~ChildProcess() {
 }
 
 void ChildProcess::Signal(int signo) const {
+  if (!peak_rss_file_.empty()) throw std::logic_error("a child under /usr/bin/time: no signals");
   if (pid_ > 0) kill(pid_, signo);
 }
 

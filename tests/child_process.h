@@ -43,8 +43,10 @@ struct ChildIo {
   int in = -1;  // descriptors for the child's 0, 1, 2; -1 means /dev/null
   int out = -1;
   int err = -1;
-  const char* run_as_user = nullptr;    // drop to this user (needs root) before exec
-  const char* peak_rss_file = nullptr;  // run under /usr/bin/time, which writes the peak here
+  const char* run_as_user = nullptr;  // drop to this user (needs root) before exec
+  // Run under /usr/bin/time, which writes sockfilter's peak RSS here. pid() is then time's,
+  // and Signal() refuses (time would not pass a signal on).
+  const char* peak_rss_file = nullptr;
 };
 
 class ChildProcess {

@@ -2,8 +2,12 @@
 // whole file's assembly starts an event, and the merged summary of the pieces is the
 // summary of the whole file, with every kind of multi-line event, with blank lines inside
 // events, and with `tail` file headers (which make the file be analysed again whole).
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <set>
 #include <string>
 #include <vector>
@@ -11,6 +15,7 @@
 #include "analyzer/analyze_run.h"
 #include "analyzer/file_pieces.h"
 #include "analyzer/file_range_source.h"
+#include "analyzer/quiet_gaps.h"
 #include "analyzer/report.h"
 #include "analyzer/root_causes.h"
 #include "tests/test_util.h"
@@ -86,8 +91,9 @@ TEST_CASE("pieces of a file start at increasing cuts near equal shares", "[file_
   while (text.size() < (3u << 20)) text += test::SampleLogsTwice(text.size());
   test::WriteFile(dir.File("a.log"), text);
   const std::set<size_t> record_starts = RecordStarts(text);
-  std::vector<uint64_t> starts =
-      PieceStarts(dir.File("a.log"), text.size(), 6, *test::DefaultRules().multiline);
+  const int fd = open(dir.File("a.log").c_str(), O_RDONLY | O_CLOEXEC);
+  REQUIRE(fd >= 0);
+  std::vector<uint64_t> starts = PieceStarts(fd, text.size(), 6, *test::DefaultRules().multiline);
   REQUIRE(starts.size() == 6);
   CHECK(starts[0] == 0);
   for (size_t k = 1; k < starts.size(); ++k) {
@@ -96,15 +102,27 @@ TEST_CASE("pieces of a file start at increasing cuts near equal shares", "[file_
     CHECK(starts[k] < text.size() / 6 * k + kSearchBytes);
     CHECK(record_starts.count(starts[k]) == 1);
   }
-  CHECK(PieceStarts(dir.File("missing.log"), 1 << 20, 4, *test::DefaultRules().multiline) ==
+  // Shares past the end (the file is shorter than said) have no cut.
+  CHECK(PieceStarts(fd, text.size() * 2, 4, *test::DefaultRules().multiline).size() == 2);
+  close(fd);
+  // One stack trace, all of it continuation lines: no cut.
+  std::string trace = "2024-03-11 03:13:29 ERROR x\njava.io.IOException: Connection reset\n";
+  while (trace.size() < (1u << 20)) trace += "\tat a.B.c(B.java:1)\n";
+  test::WriteFile(dir.File("trace.log"), trace);
+  const int trace_fd = open(dir.File("trace.log").c_str(), O_RDONLY | O_CLOEXEC);
+  REQUIRE(trace_fd >= 0);
+  CHECK(PieceStarts(trace_fd, trace.size(), 4, *test::DefaultRules().multiline) ==
         std::vector<uint64_t>{0});
+  close(trace_fd);
 }
 
-TEST_CASE("a range of a file reads its bytes, and to the end when the end is past it",
-          "[file_pieces]") {
+TEST_CASE(
+    "a range of an open file reads its bytes, to the end when the end is past it, "
+    "and the file that was opened whatever became of its path",
+    "[file_pieces]") {
   TempDir dir;
   test::WriteFile(dir.File("r.log"), "0123456789");
-  auto read_all = [](ByteSource* source) {
+  auto read_all = [](std::unique_ptr<ByteSource> source) {
     std::string out;
     char buf[3];
     for (;;) {
@@ -114,13 +132,16 @@ TEST_CASE("a range of a file reads its bytes, and to the end when the end is pas
       out.append(buf, *n);
     }
   };
-  Result<std::unique_ptr<ByteSource>> middle = OpenFileRange(dir.File("r.log"), 2, 7);
-  REQUIRE(middle.ok());
-  CHECK(read_all(middle->get()) == "23456");
-  Result<std::unique_ptr<ByteSource>> rest = OpenFileRange(dir.File("r.log"), 4, kToEndOfFile);
-  REQUIRE(rest.ok());
-  CHECK(read_all(rest->get()) == "456789");
-  CHECK_FALSE(OpenFileRange(dir.File("none.log"), 0, 1).ok());
+  const int fd = open(dir.File("r.log").c_str(), O_RDONLY | O_CLOEXEC);
+  REQUIRE(fd >= 0);
+  CHECK(read_all(MakeFileRangeSource(fd, "r.log", 2, 7)) == "23456");
+  CHECK(read_all(MakeFileRangeSource(fd, "r.log", 4, kToEndOfFile)) == "456789");
+  // logrotate renames the file and a new one takes its name: the pieces still read the
+  // file that was cut.
+  REQUIRE(rename(dir.File("r.log").c_str(), dir.File("r.log.1").c_str()) == 0);
+  test::WriteFile(dir.File("r.log"), "new file");
+  CHECK(read_all(MakeFileRangeSource(fd, "r.log", 0, kToEndOfFile)) == "0123456789");
+  close(fd);
 }
 
 TEST_CASE("a log cut into pieces sums up as it does whole", "[file_pieces]") {
@@ -148,6 +169,32 @@ TEST_CASE("a log cut into pieces sums up as it does whole", "[file_pieces]") {
   }
   // Several files, each cut, merged in their order.
   CHECK(SummaryJson(files, 2, 16) == SummaryJson(files, 1, 1));
+}
+
+TEST_CASE("a log with more peers than the quiet-gap table keeps is analysed whole",
+          "[file_pieces]") {
+  // The quiet-gap table admits peers in order of arrival, up to QuietGaps::kMaxPeers: a
+  // piece starts empty and would admit peers that one pass turns away. Resets from
+  // kMaxPeers + 5000 clients, each twice, the second round after the first.
+  std::string text;
+  const size_t clients = QuietGaps::kMaxPeers + 5000;
+  for (int round = 0; round < 2; ++round) {
+    for (size_t c = 0; c < clients; ++c) {
+      const size_t second = round * clients + c;
+      char line[256];
+      snprintf(line, sizeof line,
+               "2024/03/11 %02zu:%02zu:%02zu [error] 7#7: *1 recv() failed (104: Connection reset "
+               "by peer) while reading response header from upstream, client: 10.%zu.%zu.%zu\n",
+               second / 3600 % 24, second / 60 % 60, second % 60, c >> 16, (c >> 8) & 255, c & 255);
+      text += line;
+    }
+  }
+  TempDir dir;
+  test::WriteFile(dir.File("peers.log"), text);
+  std::vector<InputFile> files = {Input(dir.File("peers.log"))};
+  const std::string whole = SummaryJson(files, 1, 1);
+  CHECK(whole.find("\"untracked\": 10000") != std::string::npos);  // both rounds
+  CHECK(SummaryJson(files, 2, 8) == whole);
 }
 
 TEST_CASE("a log with tail's file headers past its first piece is analysed whole",
