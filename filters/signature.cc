@@ -427,40 +427,37 @@ class Signer::Memo {
  public:
   BodyMemo bodies;
 
-  // Adds `piece` masked to `hash`. `piece` begins at a backslash (see SignEscapedLines).
+  // Adds `piece` masked to `hash`. `piece` begins at the backslash of a "\n" escape (see
+  // Signer::Sign).
   void AppendPiece(std::string_view piece, StreamHash* hash) {
-    std::string_view known;
-    if (pieces_.Find(piece, &known)) {
-      hash->Append(known);
-      return;
-    }
-    masked_.clear();
-    StringOut out(&masked_);
-    MaskBody(piece, &out);
-    hash->Append(masked_);
-    pieces_.Store(piece, masked_);
+    AppendMasked(&pieces_, "", piece, hash);
   }
 
   // Adds "\n" and `line` masked to `hash`. `line` holds no '\n' and not the '\r' of a
   // "\r\n".
   void AppendLine(std::string_view line, StreamHash* hash) {
-    std::string_view known;
-    if (lines_.Find(line, &known)) {
-      hash->Append(known);
-      return;
-    }
-    masked_.clear();
-    masked_.push_back('\n');
-    StringOut out(&masked_);
-    MaskBody(line, &out);
-    hash->Append(masked_);
-    lines_.Store(line, masked_);
+    AppendMasked(&lines_, "\n", line, hash);
   }
 
  private:
+  // Adds `lead` and `text` masked to `hash`, remembered in `memo` by the bytes of `text`.
+  void AppendMasked(LineMemo* memo, std::string_view lead, std::string_view text,
+                    StreamHash* hash) {
+    std::string_view known;
+    if (memo->Find(text, &known)) {
+      hash->Append(known);
+      return;
+    }
+    masked_.assign(lead);
+    StringOut out(&masked_);
+    MaskBody(text, &out);
+    hash->Append(masked_);
+    memo->Store(text, masked_);
+  }
+
   LineMemo lines_;
   LineMemo pieces_;
-  std::string masked_;  // the line being masked, reused
+  std::string masked_;  // the text being masked, reused
 };
 
 namespace {
