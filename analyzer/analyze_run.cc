@@ -139,12 +139,11 @@ std::vector<Piece> PlanPieces(const std::vector<InputFile>& files, const RuleBoo
   return pieces;
 }
 
-// Whether a table that admits its entries in order of arrival (quiet gaps' peers, burst
-// seconds) filled up: pieces that filled it merge only nearly as one pass counts.
+// Whether a table that admits its entries in order of arrival (quiet gaps' peers) filled
+// up: pieces that filled it merge only nearly as one pass counts. (Burst seconds keep the
+// latest seconds whatever the order, so their cap merges exactly.)
 bool ArrivalOrderCapReached(const Summary& summary) {
-  return summary.gaps.peers().size() >= QuietGaps::kMaxPeers || summary.gaps.untracked() > 0 ||
-         summary.bursts.seconds().size() >= BurstSeconds::kMaxSeconds ||
-         summary.bursts.dropped() > 0;
+  return summary.gaps.peers().size() >= QuietGaps::kMaxPeers || summary.gaps.untracked() > 0;
 }
 
 // Runs a log (the whole of `file`, or a piece of it) into `summary`.

@@ -9,11 +9,26 @@ BurstSeconds::Second* BurstSeconds::At(TimeMs time) {
   int64_t second = time >= 0 ? time / 1000 : (time - 999) / 1000;
   auto it = seconds_.find(second);
   if (it != seconds_.end()) return &it->second;
-  if (seconds_.size() >= kMaxSeconds) {
-    ++dropped_;
-    return nullptr;
+  if (seconds_.size() >= max_seconds_) {
+    // The earliest kept second only ever moves later, so a second before it was either
+    // dropped already or never among the latest: its event is dropped too.
+    if (second < seconds_.begin()->first) {
+      ++dropped_;
+      return nullptr;
+    }
+    Second* s = &seconds_[second];
+    KeepLatest();
+    return s;
   }
   return &seconds_[second];
+}
+
+void BurstSeconds::KeepLatest() {
+  while (seconds_.size() > max_seconds_) {
+    const Second& earliest = seconds_.begin()->second;
+    dropped_ += earliest.resets + earliest.fd_errors;
+    seconds_.erase(seconds_.begin());
+  }
 }
 
 void BurstSeconds::AddPeer(Second* s, uint64_t hash) {
@@ -42,10 +57,6 @@ void BurstSeconds::Merge(const BurstSeconds& other) {
   for (const auto& [second, theirs] : other.seconds_) {
     auto it = seconds_.find(second);
     if (it == seconds_.end()) {
-      if (seconds_.size() >= kMaxSeconds) {
-        dropped_ += theirs.resets + theirs.fd_errors;
-        continue;
-      }
       seconds_.emplace(second, theirs);
       continue;
     }
@@ -53,6 +64,9 @@ void BurstSeconds::Merge(const BurstSeconds& other) {
     it->second.fd_errors += theirs.fd_errors;
     for (uint64_t h : theirs.peer_hashes) AddPeer(&it->second, h);
   }
+  // A second among the latest of both parts together is among the latest of each part
+  // that saw it, so its counts are whole here.
+  KeepLatest();
 }
 
 }  // namespace sockfilter

@@ -6,7 +6,9 @@
 // exactly up to kPeerCap (more than that is reported as kPeerCap), which is all the
 // inference asks ("at least N peers at once"); merging unions the per-second peer sets,
 // so merge(A, B) reports what A + B in one pass reports. At most kMaxSeconds seconds are
-// kept (a continuous flood of more than a week); later seconds are counted in `dropped`.
+// kept (a continuous flood of more than a week): the latest ones, whatever the order the
+// events came in, and the events of earlier seconds are counted in `dropped`. Both are
+// the same for any order of the events and any split of them into merged parts.
 //
 //   BurstSeconds bursts;
 //   bursts.AddReset(t, HashText(peer));
@@ -33,6 +35,9 @@ class BurstSeconds {
     size_t peers() const { return peer_hashes.size(); }
   };
 
+  // `max_seconds`: the cap (smaller in tests, which then need fewer events to reach it).
+  explicit BurstSeconds(size_t max_seconds = kMaxSeconds) : max_seconds_(max_seconds) {}
+
   void AddReset(TimeMs time, uint64_t peer_hash, bool has_peer);
   void AddFdError(TimeMs time);
   void Merge(const BurstSeconds& other);
@@ -45,10 +50,13 @@ class BurstSeconds {
 
  private:
   Second* At(TimeMs time);
+  // Drops the earliest seconds, their events counted in dropped_, down to the cap.
+  void KeepLatest();
   static void AddPeer(Second* s, uint64_t hash);
 
   std::map<int64_t, Second> seconds_;  // second since the epoch -> counts
   uint64_t dropped_ = 0;
+  size_t max_seconds_;
 };
 
 }  // namespace sockfilter

@@ -2,8 +2,11 @@
 // equals the merge of A and B counted apart.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <random>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "analyzer/burst_seconds.h"
 #include "analyzer/capped_counts.h"
@@ -155,6 +158,61 @@ TEST_CASE("Burst seconds count distinct peers up to the cap, merged or not") {
   REQUIRE(s.fd_errors == 1);
   REQUIRE(s.peers() == BurstSeconds::kPeerCap);
   REQUIRE(a.seconds().begin()->second.peer_hashes == s.peer_hashes);
+}
+
+TEST_CASE("Burst seconds past the cap keep the latest, in any order and any split") {
+  // More seconds than the cap, each with one to three events, shuffled: the events of a
+  // rotated week read newest file first, or pieces merged in any order.
+  const size_t cap = 5000;
+  const int64_t extra = 700;
+  const int64_t total = static_cast<int64_t>(cap) + extra;
+  std::vector<std::pair<int64_t, int>> events;  // (second, kind: 0 reset, 1 fd error)
+  for (int64_t s = 0; s < total; ++s) {
+    for (int k = 0; k <= s % 3; ++k) events.emplace_back(s, k == 2 ? 1 : 0);
+  }
+  std::mt19937_64 rng(7);
+  std::shuffle(events.begin(), events.end(), rng);
+  auto add = [](BurstSeconds* b, const std::pair<int64_t, int>& e) {
+    TimeMs t = kT0 + e.first * 1000;
+    if (e.second == 0) {
+      b->AddReset(t, HashText(Peer(static_cast<uint64_t>(e.first % 7))), true);
+    } else {
+      b->AddFdError(t);
+    }
+  };
+
+  BurstSeconds in_order(cap), shuffled(cap);
+  std::vector<std::pair<int64_t, int>> sorted = events;
+  std::sort(sorted.begin(), sorted.end());
+  for (const auto& e : sorted) add(&in_order, e);
+  for (const auto& e : events) add(&shuffled, e);
+  // Three parts at random cuts, merged last part first.
+  BurstSeconds parts[3] = {BurstSeconds(cap), BurstSeconds(cap), BurstSeconds(cap)};
+  std::uniform_int_distribution<size_t> cut(1, events.size() - 1);
+  size_t c1 = cut(rng), c2 = cut(rng);
+  if (c1 > c2) std::swap(c1, c2);
+  for (size_t i = 0; i < events.size(); ++i) add(&parts[i < c1 ? 0 : i < c2 ? 1 : 2], events[i]);
+  parts[2].Merge(parts[1]);
+  parts[2].Merge(parts[0]);
+
+  // The dropped events: those of the `extra` earliest seconds.
+  uint64_t early_events = 0;
+  for (int64_t s = 0; s < extra; ++s) early_events += static_cast<uint64_t>(s % 3) + 1;
+  for (const BurstSeconds* b : {&in_order, &shuffled, &parts[2]}) {
+    REQUIRE(b->seconds().size() == cap);
+    REQUIRE(b->seconds().begin()->first == kT0 / 1000 + extra);
+    REQUIRE(b->dropped() == early_events);
+  }
+  auto same = [](const BurstSeconds& x, const BurstSeconds& y) {
+    return std::equal(x.seconds().begin(), x.seconds().end(), y.seconds().begin(),
+                      y.seconds().end(), [](const auto& p, const auto& q) {
+                        return p.first == q.first && p.second.resets == q.second.resets &&
+                               p.second.fd_errors == q.second.fd_errors &&
+                               p.second.peer_hashes == q.second.peer_hashes;
+                      });
+  };
+  REQUIRE(same(shuffled, in_order));
+  REQUIRE(same(parts[2], in_order));
 }
 
 }  // namespace
