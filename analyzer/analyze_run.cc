@@ -244,8 +244,8 @@ AnalyzeBatch AnalyzeFiles(const std::vector<InputFile>& files, const RuleBook& r
     // A later piece met `tail`'s file headers, whose per-file states began in earlier
     // pieces, or a table that keeps entries in order of arrival filled up: the pieces do
     // not add up to one pass, so the file is analysed again whole, from the same
-    // descriptor (rare: logs of `tail -f a b`, more than 50,000 peers or a week of
-    // seconds). Its pieces have shown its bytes on the progress bar already.
+    // descriptor (rare: logs of `tail -f a b`, or more than 50,000 peers). Its pieces
+    // have shown its bytes on the progress bar already.
     if (redo || ArrivalOrderCapReached(file)) {
       AnalyzeOptions again = options;
       again.progress = nullptr;

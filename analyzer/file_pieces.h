@@ -11,7 +11,7 @@
 // whole when one fails: a piece after the first must not hold a `==> name <==` line of
 // `tail`, whose files each keep their own assembly state from earlier pieces
 // (PipelineReport counts them); and the pieces must not fill a table that admits entries
-// in order of arrival (quiet gaps' peers, burst seconds), which then merges only nearly.
+// in order of arrival (quiet gaps' peers), which then merges only nearly.
 //
 // Each cut is searched for in the kSearchBytes after an equal share of the file; a share
 // without such a line there (one huge stack trace) is not cut.
