@@ -139,13 +139,6 @@ std::vector<Piece> PlanPieces(const std::vector<InputFile>& files, const RuleBoo
   return pieces;
 }
 
-// Whether a table that admits its entries in order of arrival (quiet gaps' peers) filled
-// up: pieces that filled it merge only nearly as one pass counts. (Burst seconds keep the
-// latest seconds whatever the order, so their cap merges exactly.)
-bool ArrivalOrderCapReached(const Summary& summary) {
-  return summary.gaps.peers().size() >= QuietGaps::kMaxPeers || summary.gaps.untracked() > 0;
-}
-
 // Runs a log (the whole of `file`, or a piece of it) into `summary`.
 void AnalyzeLog(const InputFile& file, const Piece& piece, const RuleBook& rules,
                 const AnalyzeOptions& options, Summary* summary, std::vector<Status>* errors,
@@ -242,11 +235,10 @@ AnalyzeBatch AnalyzeFiles(const std::vector<InputFile>& files, const RuleBook& r
       }
     }
     // A later piece met `tail`'s file headers, whose per-file states began in earlier
-    // pieces, or a table that keeps entries in order of arrival filled up: the pieces do
-    // not add up to one pass, so the file is analysed again whole, from the same
-    // descriptor (rare: logs of `tail -f a b`, or more than 50,000 peers). Its pieces
-    // have shown its bytes on the progress bar already.
-    if (redo || ArrivalOrderCapReached(file)) {
+    // pieces: the pieces do not add up to one pass, so the file is analysed again whole,
+    // from the same descriptor (rare: logs of `tail -f a b`). Its pieces have shown its
+    // bytes on the progress bar already.
+    if (redo) {
       AnalyzeOptions again = options;
       again.progress = nullptr;
       file = Summary();

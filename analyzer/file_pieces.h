@@ -6,12 +6,12 @@
 // line that starts an event whatever came before it: not blank (a blank line joins the
 // event before it when the next line continues that), and continued by no state of the
 // multi-line rules (MultilineRules::ContinuesInSomeState). Blank lines before it end up as
-// they would in one pass: after the event before them, passed on when it ends. Two more
-// conditions are the caller's (analyzer/analyze_run.cc), which analyses the file again
-// whole when one fails: a piece after the first must not hold a `==> name <==` line of
-// `tail`, whose files each keep their own assembly state from earlier pieces
-// (PipelineReport counts them); and the pieces must not fill a table that admits entries
-// in order of arrival (quiet gaps' peers), which then merges only nearly.
+// they would in one pass: after the event before them, passed on when it ends. One more
+// condition is the caller's (analyzer/analyze_run.cc), which analyses the file again whole
+// when it fails: a piece after the first must not hold a `==> name <==` line of `tail`,
+// whose files each keep their own assembly state from earlier pieces (PipelineReport
+// counts them). The summary's capped tables choose their entries whatever the order of
+// arrival, so a full one merges exactly too.
 //
 // Each cut is searched for in the kSearchBytes after an equal share of the file; a share
 // without such a line there (one huge stack trace) is not cut.

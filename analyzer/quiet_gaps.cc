@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "analyzer/distinct_counter.h"
+
 namespace sockfilter {
 
 namespace {
@@ -35,50 +37,159 @@ int64_t QuietGaps::BinLow(int bin) {
 
 int64_t QuietGaps::BinHigh(int bin) { return bin >= kOverflowBin ? INT64_MAX : BinLow(bin + 1); }
 
-QuietGaps::PeerState* QuietGaps::Find(std::string_view peer) {
-  auto it = index_.find(peer);
-  return it == index_.end() ? nullptr : &order_[it->second].second;
+QuietGaps::QuietGaps(const QuietGaps& other)
+    : max_peers_(other.max_peers_),
+      bins_(other.bins_),
+      peers_(other.peers_),
+      untracked_(other.untracked_) {
+  RebuildRanks();  // the ranks view the keys of this table, not the other's
+}
+
+QuietGaps& QuietGaps::operator=(const QuietGaps& other) {
+  if (this != &other) *this = QuietGaps(other);
+  return *this;
+}
+
+size_t QuietGaps::KeyHash::operator()(const std::string& s) const { return HashText(s); }
+
+void QuietGaps::RebuildRanks() {
+  std::vector<Rank> ranks;
+  ranks.reserve(peers_.size());
+  for (const auto& [peer, tracked] : peers_) ranks.push_back({tracked.hash, peer});
+  ranks_ = std::priority_queue<Rank>(std::less<Rank>(), std::move(ranks));
 }
 
 void QuietGaps::Observe(std::string_view peer, TimeMs time, bool reset) {
+  Observe(peer, HashText(peer), time, reset);
+}
+
+void QuietGaps::Observe(std::string_view peer, uint64_t peer_hash, TimeMs time, bool reset) {
   if (peer.empty() || time == kNoTime) return;
-  PeerState* state = Find(peer);
-  if (state == nullptr) {
-    if (order_.size() >= kMaxPeers) {
-      if (reset) ++untracked_;
-      return;
-    }
-    index_.emplace(std::string(peer), order_.size());
-    order_.push_back({std::string(peer), PeerState{time, reset, time}});
+  auto it = peers_.find(Key{peer, peer_hash});
+  if (it == peers_.end()) {
+    PeerState state;
+    state.first = state.last = time;
+    state.first_is_reset = reset;
+    state.resets = reset ? 1 : 0;
+    Admit(peer, peer_hash, std::move(state));
     return;
   }
-  if (reset && time >= state->last) AddGap(time - state->last);
-  state->last = time;
+  PeerState& state = it->second.state;
+  if (reset) {
+    ++state.resets;
+    if (time >= state.last) AddGap(&state, time - state.last);
+  }
+  state.last = time;
+}
+
+void QuietGaps::Admit(std::string_view peer, uint64_t hash, PeerState state) {
+  if (max_peers_ == 0 || (peers_.size() >= max_peers_ && !(Rank{hash, peer} < ranks_.top()))) {
+    Drop(state);
+    return;
+  }
+  if (peers_.size() >= max_peers_) {
+    auto evicted = peers_.find(Key{ranks_.top().peer, ranks_.top().hash});
+    ranks_.pop();
+    Drop(evicted->second.state);
+    peers_.erase(evicted);
+  }
+  auto [it, added] = peers_.emplace(std::string(peer), Tracked{hash, std::move(state)});
+  ranks_.push({hash, it->first});
+}
+
+void QuietGaps::Drop(const PeerState& state) {
+  untracked_ += state.resets;
+  for (const auto& [bin, count] : state.gaps) {
+    auto it = bins_.find(bin);
+    if (it == bins_.end()) continue;  // a summary file that did not add up
+    if (it->second <= count) {
+      bins_.erase(it);
+    } else {
+      it->second -= count;
+    }
+  }
+}
+
+void QuietGaps::AddGap(PeerState* state, int64_t gap_ms) {
+  const int bin = BinOf(gap_ms);
+  ++bins_[bin];
+  auto at = std::lower_bound(state->gaps.begin(), state->gaps.end(), bin,
+                             [](const std::pair<int, uint64_t>& g, int b) { return g.first < b; });
+  if (at != state->gaps.end() && at->first == bin) {
+    ++at->second;
+  } else {
+    state->gaps.insert(at, {bin, 1});
+  }
+}
+
+// Adds gaps that the histogram counts already (they came with a merged or restored part).
+void QuietGaps::AddGaps(PeerState* state, const std::vector<std::pair<int, uint64_t>>& gaps) {
+  std::vector<std::pair<int, uint64_t>> sum;
+  sum.reserve(state->gaps.size() + gaps.size());
+  auto a = state->gaps.cbegin();
+  auto b = gaps.cbegin();
+  while (a != state->gaps.cend() || b != gaps.cend()) {
+    if (b == gaps.cend() || (a != state->gaps.cend() && a->first < b->first)) {
+      sum.push_back(*a++);
+    } else if (a == state->gaps.cend() || b->first < a->first) {
+      sum.push_back(*b++);
+    } else {
+      sum.emplace_back(a->first, a->second + b->second);
+      ++a, ++b;
+    }
+  }
+  state->gaps = std::move(sum);
+}
+
+void QuietGaps::Absorb(std::string_view peer, uint64_t hash, const PeerState& theirs) {
+  auto it = peers_.find(Key{peer, hash});
+  if (it == peers_.end()) {
+    Admit(peer, hash, theirs);
+    return;
+  }
+  PeerState& mine = it->second.state;
+  AddGaps(&mine, theirs.gaps);
+  // The gap that spans the two parts: what a single pass would have seen at the other
+  // part's first activity for this peer.
+  if (theirs.first_is_reset && theirs.first >= mine.last) AddGap(&mine, theirs.first - mine.last);
+  mine.resets += theirs.resets;
+  mine.last = theirs.last;
 }
 
 void QuietGaps::Merge(const QuietGaps& other) {
   for (const auto& [bin, count] : other.bins_) bins_[bin] += count;
   untracked_ += other.untracked_;
-  for (const auto& [peer, theirs] : other.order_) {
-    PeerState* mine = Find(peer);
-    if (mine == nullptr) {
-      RestorePeer(peer, theirs);
-      continue;
-    }
-    // The gap that spans the two parts: what a single pass would have seen at the other
-    // part's first activity for this peer.
-    if (theirs.first_is_reset && theirs.first >= mine->last) AddGap(theirs.first - mine->last);
-    mine->last = theirs.last;
-  }
+  for (const auto& [peer, theirs] : other.peers_) Absorb(peer, theirs.hash, theirs.state);
 }
 
-void QuietGaps::RestorePeer(const std::string& peer, const PeerState& state) {
-  if (order_.size() >= kMaxPeers) {
-    // A single pass would not have tracked this peer either: its resets were untracked.
-    return;
+void QuietGaps::RestorePeer(std::string_view peer, PeerState state) {
+  if (peer.empty()) return;
+  // A file's bins in any order, a bin even twice: by bin, once each.
+  std::sort(state.gaps.begin(), state.gaps.end());
+  std::vector<std::pair<int, uint64_t>> gaps;
+  for (const auto& [bin, count] : state.gaps) {
+    if (!gaps.empty() && gaps.back().first == bin) {
+      gaps.back().second += count;
+    } else {
+      gaps.emplace_back(bin, count);
+    }
   }
-  index_.emplace(peer, order_.size());
-  order_.push_back({peer, state});
+  state.gaps = std::move(gaps);
+  Absorb(peer, HashText(peer), state);
+}
+
+std::vector<std::pair<std::string_view, const QuietGaps::PeerState*>> QuietGaps::SortedPeers()
+    const {
+  std::vector<std::pair<Rank, const PeerState*>> ranked;
+  ranked.reserve(peers_.size());
+  for (const auto& [peer, tracked] : peers_)
+    ranked.push_back({Rank{tracked.hash, peer}, &tracked.state});
+  std::sort(ranked.begin(), ranked.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::pair<std::string_view, const PeerState*>> sorted;
+  sorted.reserve(ranked.size());
+  for (const auto& [rank, state] : ranked) sorted.emplace_back(rank.peer, state);
+  return sorted;
 }
 
 uint64_t QuietGaps::total_gaps() const {

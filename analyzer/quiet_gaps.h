@@ -6,11 +6,18 @@
 // previous activity in a histogram with fixed bins (1 s wide up to 10 min, 5 s up to 1 h,
 // 1 min up to 1 day). Gaps are taken in stream order.
 //
-// Mergeable: besides the histogram each tracked peer keeps its first activity (and whether
-// it was a reset) and its last activity, so merge(A, B) adds the gap that spans the two
-// parts, and equals counting A then B in one pass. At most kMaxPeers peers are tracked
-// (admitted in order of first activity, like CappedCounts); beyond that, gaps of new
-// peers are not measured and `untracked()` counts their resets.
+// Mergeable: each tracked peer keeps its first activity (and whether it was a reset), its
+// last activity, its resets and its own gaps, so merge(A, B) adds the gap that spans the
+// two parts, and equals counting A then B in one pass.
+//
+// At most `max_peers` peers are tracked: those with the smallest HashText (then the
+// smallest text), a choice that does not depend on the order of arrival. A peer is
+// tracked from its first activity or never: the largest tracked hash only decreases, so a
+// peer turned away, or evicted for a smaller one, could never return to the set. The
+// tracked set is therefore the `max_peers` smallest of all peers seen, whatever the split
+// into merged parts, and each tracked peer's gaps are whole. An evicted peer takes its
+// gaps out of the histogram, and `untracked()` counts the resets of every peer not
+// tracked. The histogram is a uniform sample of the peers, not of the first to arrive.
 //
 //   QuietGaps gaps;
 //   gaps.Observe("10.0.0.7", t, /*reset=*/true);
@@ -18,11 +25,12 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <map>
+#include <queue>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "analyzer/event.h"
@@ -37,6 +45,8 @@ class QuietGaps {
     TimeMs first = kNoTime;
     bool first_is_reset = false;
     TimeMs last = kNoTime;
+    uint64_t resets = 0;                         // its reset-like events
+    std::vector<std::pair<int, uint64_t>> gaps;  // its gaps: (bin, count), by bin
   };
 
   // The densest narrow range of gaps: [low_ms, high_ms] holds `gaps` of `total` gaps.
@@ -49,7 +59,15 @@ class QuietGaps {
     double fraction() const { return total ? static_cast<double>(gaps) / total : 0; }
   };
 
+  explicit QuietGaps(size_t max_peers = kMaxPeers) : max_peers_(max_peers) {}
+  QuietGaps(const QuietGaps& other);
+  QuietGaps& operator=(const QuietGaps& other);
+  QuietGaps(QuietGaps&&) noexcept = default;
+  QuietGaps& operator=(QuietGaps&&) noexcept = default;
+
   void Observe(std::string_view peer, TimeMs time, bool reset);
+  // The same, with the peer's HashText (callers that have it already).
+  void Observe(std::string_view peer, uint64_t peer_hash, TimeMs time, bool reset);
   void Merge(const QuietGaps& other);
 
   // The cluster lies at or above `min_gap_ms`; shorter gaps (a peer's resets in quick
@@ -57,6 +75,7 @@ class QuietGaps {
   Cluster FindCluster(int64_t min_gap_ms = 5000) const;
   uint64_t total_gaps() const;
   uint64_t untracked() const { return untracked_; }
+  size_t tracked() const { return peers_.size(); }
 
   // Bin index <-> lower edge in ms (the serialized histogram is keyed by lower edge).
   static int BinOf(int64_t gap_ms);
@@ -64,26 +83,60 @@ class QuietGaps {
   static int64_t BinHigh(int bin);  // exclusive
 
   const std::map<int, uint64_t>& bins() const { return bins_; }
-  const std::vector<std::pair<std::string, PeerState>>& peers() const { return order_; }
+  // The tracked peers, by hash then text (the order of the serialized table).
+  std::vector<std::pair<std::string_view, const PeerState*>> SortedPeers() const;
 
-  // Restores serialized state (summary files).
+  // Restores serialized state (summary files): the histogram first, then the peers (a
+  // peer past the cap is turned away as in a merge, taking its gaps out of the histogram
+  // and adding its resets to the untracked ones).
   void RestoreBin(int bin, uint64_t count) { bins_[bin] += count; }
-  void RestorePeer(const std::string& peer, const PeerState& state);
-  void set_untracked(uint64_t n) { untracked_ = n; }
+  void RestorePeer(std::string_view peer, PeerState state);
+  void AddUntracked(uint64_t n) { untracked_ += n; }
 
  private:
-  PeerState* Find(std::string_view peer);
-  void AddGap(int64_t gap_ms) { ++bins_[BinOf(gap_ms)]; }
-
-  // Finds a peer by its view: looked up for every timed event, copied only when new.
-  struct ViewHash {
+  // Where a peer ranks for tracking: the smaller, the more it is kept.
+  struct Rank {
+    uint64_t hash;
+    std::string_view peer;  // the tracked peer's key in peers_
+    bool operator<(const Rank& o) const { return hash != o.hash ? hash < o.hash : peer < o.peer; }
+  };
+  struct Tracked {
+    uint64_t hash;
+    PeerState state;
+  };
+  // Looks peers up by a view with its hash already computed.
+  struct Key {
+    std::string_view peer;
+    uint64_t hash;
+  };
+  struct KeyHash {
     using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+    size_t operator()(const Key& k) const { return k.hash; }
+    size_t operator()(const std::string& s) const;
+  };
+  struct KeyEqual {
+    using is_transparent = void;
+    bool operator()(const std::string& a, const std::string& b) const { return a == b; }
+    bool operator()(const Key& a, const std::string& b) const { return a.peer == b; }
+    bool operator()(const std::string& a, const Key& b) const { return a == b.peer; }
   };
 
-  std::map<int, uint64_t> bins_;                          // bin -> gaps
-  std::vector<std::pair<std::string, PeerState>> order_;  // admission order
-  std::unordered_map<std::string, size_t, ViewHash, std::equal_to<>> index_;
+  // Adds the state of a peer seen elsewhere (later in the stream): merged with the
+  // tracked peer, or admitted, or turned away.
+  void Absorb(std::string_view peer, uint64_t hash, const PeerState& theirs);
+  // Tracks a new peer if it ranks among the kept; false when it was turned away.
+  void Admit(std::string_view peer, uint64_t hash, PeerState state);
+  // A peer leaves (or never enters) the table: its gaps leave the histogram, its resets
+  // count as untracked.
+  void Drop(const PeerState& state);
+  void AddGap(PeerState* state, int64_t gap_ms);
+  void AddGaps(PeerState* state, const std::vector<std::pair<int, uint64_t>>& gaps);
+  void RebuildRanks();
+
+  size_t max_peers_;
+  std::map<int, uint64_t> bins_;  // bin -> gaps of the tracked peers
+  std::unordered_map<std::string, Tracked, KeyHash, KeyEqual> peers_;
+  std::priority_queue<Rank> ranks_;  // of the tracked peers; the top one goes first
   uint64_t untracked_ = 0;
 };
 

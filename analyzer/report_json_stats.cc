@@ -68,14 +68,23 @@ void GapsJson(JsonWriter* w, const QuietGaps& g) {
     w->EndArray();
   }
   w->EndArray();
-  w->Key("peers");  // [peer, first ms, first is a reset, last ms]
+  w->Key("peers");  // [peer, first ms, first is a reset, last ms, resets, [[lower edge, gaps]]]
   w->BeginArray();
-  for (const auto& [peer, state] : g.peers()) {
+  for (const auto& [peer, state] : g.SortedPeers()) {
     w->BeginArray();
     w->String(peer);
-    w->Int(state.first);
-    w->Bool(state.first_is_reset);
-    w->Int(state.last);
+    w->Int(state->first);
+    w->Bool(state->first_is_reset);
+    w->Int(state->last);
+    w->Uint(state->resets);
+    w->BeginArray();
+    for (const auto& [bin, count] : state->gaps) {
+      w->BeginArray();
+      w->Int(QuietGaps::BinLow(bin));
+      w->Uint(count);
+      w->EndArray();
+    }
+    w->EndArray();
     w->EndArray();
   }
   w->EndArray();

@@ -172,15 +172,28 @@ bool Reader::Gaps(element e, QuietGaps* gaps) {
     if (b.at(0).get(low) || b.at(1).get(count)) return Fail("gap bin");
     gaps->RestoreBin(QuietGaps::BinOf(low), count);
   }
+  gaps->AddUntracked(untracked);
   for (element p : peers) {
     std::string_view peer;
     QuietGaps::PeerState state;
-    if (p.at(0).get(peer) || p.at(1).get(state.first) || p.at(2).get(state.first_is_reset) ||
-        p.at(3).get(state.last))
+    array fields;
+    if (p.get(fields) || p.at(0).get(peer) || p.at(1).get(state.first) ||
+        p.at(2).get(state.first_is_reset) || p.at(3).get(state.last))
       return Fail("gap peer");
-    gaps->RestorePeer(std::string(peer), state);
+    // Each peer's resets and own gaps, so that a merge past the cap can take them out
+    // again; a summary of an earlier version has neither (its merges past the cap are near).
+    if (fields.size() > 4) {
+      array own;
+      if (p.at(4).get(state.resets) || p.at(5).get(own)) return Fail("gap peer");
+      for (element b : own) {
+        int64_t low = 0;
+        uint64_t count = 0;
+        if (b.at(0).get(low) || b.at(1).get(count)) return Fail("gap peer bin");
+        state.gaps.emplace_back(QuietGaps::BinOf(low), count);
+      }
+    }
+    gaps->RestorePeer(peer, std::move(state));
   }
-  gaps->set_untracked(untracked);
   return true;
 }
 

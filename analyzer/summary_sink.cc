@@ -77,7 +77,8 @@ void SummarySink::OnEvent(const Event& event) {
   if (!counted && event.tags.peer.empty()) return;  // most events: nothing more to note
   std::string_view host = PeerHost(event.tags.peer);
   if (!counted) {
-    summary_->gaps.Observe(host, time, false);  // activity: the peer was not quiet
+    // Activity: the peer was not quiet.
+    if (!host.empty() && time != kNoTime) summary_->gaps.Observe(host, HashText(host), time, false);
     return;
   }
   CountCause(event, cause, host, time);
@@ -147,7 +148,7 @@ void SummarySink::CountCause(const Event& event, int cause, std::string_view hos
       summary_->client_abort_peers.Add(peer_hash);
     }
   }
-  summary_->gaps.Observe(host, time, role == Role::kReset);
+  summary_->gaps.Observe(host, peer_hash, time, role == Role::kReset);
   if (role == Role::kReset) summary_->bursts.AddReset(time, peer_hash, !host.empty());
   if (role == Role::kFdError) summary_->bursts.AddFdError(time);
 }

@@ -18,6 +18,7 @@
 #include "analyzer/quiet_gaps.h"
 #include "analyzer/report.h"
 #include "analyzer/root_causes.h"
+#include "analyzer/summary_json.h"
 #include "tests/test_util.h"
 
 namespace sockfilter {
@@ -171,11 +172,12 @@ TEST_CASE("a log cut into pieces sums up as it does whole", "[file_pieces]") {
   CHECK(SummaryJson(files, 2, 16) == SummaryJson(files, 1, 1));
 }
 
-TEST_CASE("a log with more peers than the quiet-gap table keeps is analysed whole",
+TEST_CASE("a log with more peers than the quiet-gap table keeps gives one pass's summary cut",
           "[file_pieces]") {
-  // The quiet-gap table admits peers in order of arrival, up to QuietGaps::kMaxPeers: a
-  // piece starts empty and would admit peers that one pass turns away. Resets from
-  // kMaxPeers + 5000 clients, each twice, the second round after the first.
+  // The quiet-gap table keeps QuietGaps::kMaxPeers peers, those of smallest hash: each
+  // piece starts empty and keeps its own smallest, and the merge keeps the smallest of
+  // all, as one pass does. Resets from kMaxPeers + 5000 clients, each twice, the second
+  // round after the first.
   std::string text;
   const size_t clients = QuietGaps::kMaxPeers + 5000;
   for (int round = 0; round < 2; ++round) {
@@ -195,6 +197,24 @@ TEST_CASE("a log with more peers than the quiet-gap table keeps is analysed whol
   const std::string whole = SummaryJson(files, 1, 1);
   CHECK(whole.find("\"untracked\": 10000") != std::string::npos);  // both rounds
   CHECK(SummaryJson(files, 2, 8) == whole);
+
+  // The same through summary files: the log split into two files, each past the cap,
+  // analysed apart, written as JSON, read back and merged (`sockfilter merge`).
+  const size_t cut_line = QuietGaps::kMaxPeers + 2000;  // within the first round
+  size_t cut = 0;
+  for (size_t line = 0; line < cut_line; ++line) cut = text.find('\n', cut) + 1;
+  test::WriteFile(dir.File("a.log"), text.substr(0, cut));
+  test::WriteFile(dir.File("b.log"), text.substr(cut));
+  Summary merged;
+  for (const char* name : {"a.log", "b.log"}) {
+    const std::string json = SummaryJson({Input(dir.File(name))}, 1, 1);
+    Result<Summary> part = ReadSummaryJson(json, name);
+    REQUIRE(part.ok());
+    REQUIRE(part->gaps.tracked() == QuietGaps::kMaxPeers);
+    merged.Merge(*part);
+  }
+  merged.inputs = 1;  // two files, against one
+  CHECK(RenderJson(merged, InferRootCauses(merged), ReportOptions()) == whole);
 }
 
 TEST_CASE("a log with tail's file headers past its first piece is analysed whole",

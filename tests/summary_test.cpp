@@ -110,6 +110,91 @@ TEST_CASE("Quiet gaps across a split are the ones a single pass measures") {
   REQUIRE(a.total_gaps() == whole.total_gaps());
 }
 
+// Everything a QuietGaps keeps, in a form that compares: bins, untracked, and each
+// tracked peer's state with its own gaps.
+std::string Dump(const QuietGaps& g) {
+  std::string out = "untracked " + std::to_string(g.untracked()) + "\nbins";
+  for (const auto& [bin, count] : g.bins())
+    out += " " + std::to_string(bin) + ":" + std::to_string(count);
+  for (const auto& [peer, state] : g.SortedPeers()) {
+    out += "\n" + std::string(peer) + " " + std::to_string(state->first) + " " +
+           std::to_string(state->first_is_reset) + " " + std::to_string(state->last) + " " +
+           std::to_string(state->resets);
+    for (const auto& [bin, count] : state->gaps)
+      out += " " + std::to_string(bin) + ":" + std::to_string(count);
+  }
+  return out;
+}
+
+TEST_CASE("Quiet gaps past the cap track the peers of smallest hash, merged from any split") {
+  // 400 peers against a cap of 60: the table must choose. One pass, and three parts cut at
+  // random points and merged in input order (grouped either way), keep the same peers:
+  // the 60 of smallest hash, each with every gap an uncapped table measures for it.
+  const size_t cap = 60;
+  std::mt19937_64 rng(17);
+  struct Seen {
+    std::string peer;
+    TimeMs time;
+    bool reset;
+  };
+  std::vector<Seen> stream;
+  TimeMs t = kT0;
+  for (int i = 0; i < 20000; ++i) {
+    t += static_cast<TimeMs>(rng() % 4000);
+    stream.push_back({Peer(rng() % 400), t, rng() % 3 != 0});
+  }
+  QuietGaps all(100000), whole(cap);
+  for (const Seen& e : stream) {
+    all.Observe(e.peer, e.time, e.reset);
+    whole.Observe(e.peer, e.time, e.reset);
+  }
+  REQUIRE(all.tracked() == 400);
+  REQUIRE(whole.tracked() == cap);
+
+  // The kept peers: the smallest hashes; their states, those of the uncapped table.
+  std::vector<std::pair<uint64_t, std::string>> ranked;
+  for (const auto& [peer, state] : all.SortedPeers()) ranked.emplace_back(HashText(peer), peer);
+  std::sort(ranked.begin(), ranked.end());
+  std::vector<std::pair<std::string_view, const QuietGaps::PeerState*>> everyone =
+      all.SortedPeers();
+  std::vector<std::pair<std::string_view, const QuietGaps::PeerState*>> kept = whole.SortedPeers();
+  uint64_t kept_gaps = 0, other_resets = 0;
+  for (size_t i = 0; i < everyone.size(); ++i) {
+    const QuietGaps::PeerState& s = *everyone[i].second;
+    if (i < cap) {
+      INFO(everyone[i].first);
+      REQUIRE(kept[i].first == ranked[i].second);
+      REQUIRE(kept[i].first == everyone[i].first);
+      REQUIRE(kept[i].second->gaps == s.gaps);
+      REQUIRE(kept[i].second->resets == s.resets);
+      for (const auto& [bin, count] : s.gaps) kept_gaps += count;
+    } else {
+      other_resets += s.resets;
+    }
+  }
+  REQUIRE(whole.total_gaps() == kept_gaps);
+  REQUIRE(whole.untracked() == other_resets);
+  REQUIRE(other_resets > 0);
+
+  for (int trial = 0; trial < 5; ++trial) {
+    std::uniform_int_distribution<size_t> cut(1, stream.size() - 1);
+    size_t c1 = cut(rng), c2 = cut(rng);
+    if (c1 > c2) std::swap(c1, c2);
+    QuietGaps parts[3] = {QuietGaps(cap), QuietGaps(cap), QuietGaps(cap)};
+    for (size_t i = 0; i < stream.size(); ++i)
+      parts[i < c1 ? 0 : i < c2 ? 1 : 2].Observe(stream[i].peer, stream[i].time, stream[i].reset);
+    QuietGaps left = parts[0];  // (A + B) + C
+    left.Merge(parts[1]);
+    left.Merge(parts[2]);
+    QuietGaps right = parts[1];  // A + (B + C)
+    right.Merge(parts[2]);
+    QuietGaps a = parts[0];
+    a.Merge(right);
+    REQUIRE(Dump(left) == Dump(whole));
+    REQUIRE(Dump(a) == Dump(whole));
+  }
+}
+
 TEST_CASE("Gaps of near-constant length form a cluster that names the value") {
   QuietGaps gaps;
   std::mt19937_64 rng(5);
