@@ -18,6 +18,13 @@ constexpr int kOverflowBin = kFineBins + kMiddleBins + kCoarseBins;
 // at least 2 s): an idle timeout fires at one value plus the time the next use took.
 constexpr double kClusterRelativeWidth = 0.15;
 
+// later - earlier (later >= earlier), or INT64_MAX when that does not fit (times read
+// from a summary file may lie anywhere): the overflow bin either way.
+int64_t Elapsed(TimeMs earlier, TimeMs later) {
+  int64_t gap;
+  return __builtin_sub_overflow(later, earlier, &gap) ? INT64_MAX : gap;
+}
+
 }  // namespace
 
 int QuietGaps::BinOf(int64_t gap_ms) {
@@ -77,7 +84,7 @@ void QuietGaps::Observe(std::string_view peer, uint64_t peer_hash, TimeMs time, 
   PeerState& state = it->second.state;
   if (reset) {
     ++state.resets;
-    if (time >= state.last) AddGap(&state, time - state.last);
+    if (time >= state.last) AddGap(&state, Elapsed(state.last, time));
   }
   state.last = time;
 }
@@ -151,7 +158,8 @@ void QuietGaps::Absorb(std::string_view peer, uint64_t hash, const PeerState& th
   AddGaps(&mine, theirs.gaps);
   // The gap that spans the two parts: what a single pass would have seen at the other
   // part's first activity for this peer.
-  if (theirs.first_is_reset && theirs.first >= mine.last) AddGap(&mine, theirs.first - mine.last);
+  if (theirs.first_is_reset && theirs.first >= mine.last)
+    AddGap(&mine, Elapsed(mine.last, theirs.first));
   mine.resets += theirs.resets;
   mine.last = theirs.last;
 }
