@@ -124,7 +124,8 @@ class QuietGaps {
   // Adds the state of a peer seen elsewhere (later in the stream): merged with the
   // tracked peer, or admitted, or turned away.
   void Absorb(std::string_view peer, uint64_t hash, const PeerState& theirs);
-  // Tracks a new peer if it ranks among the kept; false when it was turned away.
+  // Tracks a new peer if it ranks among the kept (evicting the last of them when the table
+  // is full); otherwise drops it.
   void Admit(std::string_view peer, uint64_t hash, PeerState state);
   // A peer leaves (or never enters) the table: its gaps leave the histogram, its resets
   // count as untracked.
