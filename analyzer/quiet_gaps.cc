@@ -60,13 +60,14 @@ QuietGaps& QuietGaps::operator=(const QuietGaps& other) {
 size_t QuietGaps::KeyHash::operator()(const std::string& s) const { return HashText(s); }
 
 void QuietGaps::RebuildRanks() {
-  std::vector<Rank> ranks;
+  std::vector<Key> ranks;
   ranks.reserve(peers_.size());
-  for (const auto& [peer, tracked] : peers_) ranks.push_back({tracked.hash, peer});
-  ranks_ = std::priority_queue<Rank>(std::less<Rank>(), std::move(ranks));
+  for (const auto& [peer, tracked] : peers_) ranks.push_back({peer, tracked.hash});
+  ranks_ = std::priority_queue<Key>(std::less<Key>(), std::move(ranks));
 }
 
 void QuietGaps::Observe(std::string_view peer, TimeMs time, bool reset) {
+  if (peer.empty() || time == kNoTime) return;  // before hashing: most events have no peer
   Observe(peer, HashText(peer), time, reset);
 }
 
@@ -90,18 +91,18 @@ void QuietGaps::Observe(std::string_view peer, uint64_t peer_hash, TimeMs time, 
 }
 
 void QuietGaps::Admit(std::string_view peer, uint64_t hash, PeerState state) {
-  if (max_peers_ == 0 || (peers_.size() >= max_peers_ && !(Rank{hash, peer} < ranks_.top()))) {
+  if (max_peers_ == 0 || (peers_.size() >= max_peers_ && !(Key{peer, hash} < ranks_.top()))) {
     Drop(state);
     return;
   }
   if (peers_.size() >= max_peers_) {
-    auto evicted = peers_.find(Key{ranks_.top().peer, ranks_.top().hash});
+    auto evicted = peers_.find(ranks_.top());
     ranks_.pop();
     Drop(evicted->second.state);
     peers_.erase(evicted);
   }
   auto [it, added] = peers_.emplace(std::string(peer), Tracked{hash, std::move(state)});
-  ranks_.push({hash, it->first});
+  ranks_.push({it->first, hash});
 }
 
 void QuietGaps::Drop(const PeerState& state) {
@@ -188,15 +189,15 @@ void QuietGaps::RestorePeer(std::string_view peer, PeerState state) {
 
 std::vector<std::pair<std::string_view, const QuietGaps::PeerState*>> QuietGaps::SortedPeers()
     const {
-  std::vector<std::pair<Rank, const PeerState*>> ranked;
+  std::vector<std::pair<Key, const PeerState*>> ranked;
   ranked.reserve(peers_.size());
   for (const auto& [peer, tracked] : peers_)
-    ranked.push_back({Rank{tracked.hash, peer}, &tracked.state});
+    ranked.push_back({Key{peer, tracked.hash}, &tracked.state});
   std::sort(ranked.begin(), ranked.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<std::pair<std::string_view, const PeerState*>> sorted;
   sorted.reserve(ranked.size());
-  for (const auto& [rank, state] : ranked) sorted.emplace_back(rank.peer, state);
+  for (const auto& [key, state] : ranked) sorted.emplace_back(key.peer, state);
   return sorted;
 }
 

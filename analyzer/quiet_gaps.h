@@ -94,20 +94,16 @@ class QuietGaps {
   void AddUntracked(uint64_t n) { untracked_ += n; }
 
  private:
-  // Where a peer ranks for tracking: the smaller, the more it is kept.
-  struct Rank {
+  // A peer with its HashText: how the table looks peers up, and how it ranks them for
+  // tracking (the smaller, the more it is kept).
+  struct Key {
+    std::string_view peer;  // of a tracked peer: its key in peers_
     uint64_t hash;
-    std::string_view peer;  // the tracked peer's key in peers_
-    bool operator<(const Rank& o) const { return hash != o.hash ? hash < o.hash : peer < o.peer; }
+    bool operator<(const Key& o) const { return hash != o.hash ? hash < o.hash : peer < o.peer; }
   };
   struct Tracked {
     uint64_t hash;
     PeerState state;
-  };
-  // Looks peers up by a view with its hash already computed.
-  struct Key {
-    std::string_view peer;
-    uint64_t hash;
   };
   struct KeyHash {
     using is_transparent = void;
@@ -137,7 +133,7 @@ class QuietGaps {
   size_t max_peers_;
   std::map<int, uint64_t> bins_;  // bin -> gaps of the tracked peers
   std::unordered_map<std::string, Tracked, KeyHash, KeyEqual> peers_;
-  std::priority_queue<Rank> ranks_;  // of the tracked peers; the top one goes first
+  std::priority_queue<Key> ranks_;  // of the tracked peers; the top one goes first
   uint64_t untracked_ = 0;
 };
 

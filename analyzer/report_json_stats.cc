@@ -57,17 +57,23 @@ void CauseStatsJson(JsonWriter* w, const CauseStats& c) {
   w->EndObject();
 }
 
-void GapsJson(JsonWriter* w, const QuietGaps& g) {
-  w->BeginObject();
-  w->Key("bins");  // [lower edge in ms, gaps]
+// [[lower edge in ms, gaps], ...] of (bin, gaps) pairs.
+template <typename Bins>
+void GapBinsJson(JsonWriter* w, const Bins& bins) {
   w->BeginArray();
-  for (const auto& [bin, count] : g.bins()) {
+  for (const auto& [bin, count] : bins) {
     w->BeginArray();
     w->Int(QuietGaps::BinLow(bin));
     w->Uint(count);
     w->EndArray();
   }
   w->EndArray();
+}
+
+void GapsJson(JsonWriter* w, const QuietGaps& g) {
+  w->BeginObject();
+  w->Key("bins");
+  GapBinsJson(w, g.bins());
   w->Key("peers");  // [peer, first ms, first is a reset, last ms, resets, [[lower edge, gaps]]]
   w->BeginArray();
   for (const auto& [peer, state] : g.SortedPeers()) {
@@ -77,14 +83,7 @@ void GapsJson(JsonWriter* w, const QuietGaps& g) {
     w->Bool(state->first_is_reset);
     w->Int(state->last);
     w->Uint(state->resets);
-    w->BeginArray();
-    for (const auto& [bin, count] : state->gaps) {
-      w->BeginArray();
-      w->Int(QuietGaps::BinLow(bin));
-      w->Uint(count);
-      w->EndArray();
-    }
-    w->EndArray();
+    GapBinsJson(w, state->gaps);
     w->EndArray();
   }
   w->EndArray();

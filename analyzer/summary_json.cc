@@ -41,6 +41,8 @@ class Reader {
   bool Signatures(element shown, CauseStats* c);
   bool Timeline(element shown, sockfilter::Timeline* out);
   bool Gaps(element e, QuietGaps* gaps);
+  // [[lower edge ms, gaps], ...] as (bin, gaps); `what` names it in the error.
+  bool GapBins(array bins, std::string_view what, std::vector<std::pair<int, uint64_t>>* out);
   bool Bursts(element e, BurstSeconds* bursts);
   bool Host(element e, std::vector<HostInput>* host);
   bool Snapshot(element e, HostSnapshot* snap);
@@ -166,12 +168,9 @@ bool Reader::Gaps(element e, QuietGaps* gaps) {
   uint64_t untracked = 0;
   if (e["bins"].get(bins) || e["peers"].get(peers) || e["untracked"].get(untracked))
     return Fail("gaps");
-  for (element b : bins) {
-    int64_t low = 0;
-    uint64_t count = 0;
-    if (b.at(0).get(low) || b.at(1).get(count)) return Fail("gap bin");
-    gaps->RestoreBin(QuietGaps::BinOf(low), count);
-  }
+  std::vector<std::pair<int, uint64_t>> all;
+  if (!GapBins(bins, "gap bin", &all)) return false;
+  for (const auto& [bin, count] : all) gaps->RestoreBin(bin, count);
   gaps->AddUntracked(untracked);
   for (element p : peers) {
     std::string_view peer;
@@ -185,14 +184,20 @@ bool Reader::Gaps(element e, QuietGaps* gaps) {
     if (fields.size() > 4) {
       array own;
       if (p.at(4).get(state.resets) || p.at(5).get(own)) return Fail("gap peer");
-      for (element b : own) {
-        int64_t low = 0;
-        uint64_t count = 0;
-        if (b.at(0).get(low) || b.at(1).get(count)) return Fail("gap peer bin");
-        state.gaps.emplace_back(QuietGaps::BinOf(low), count);
-      }
+      if (!GapBins(own, "gap peer bin", &state.gaps)) return false;
     }
     gaps->RestorePeer(peer, std::move(state));
+  }
+  return true;
+}
+
+bool Reader::GapBins(array bins, std::string_view what,
+                     std::vector<std::pair<int, uint64_t>>* out) {
+  for (element b : bins) {
+    int64_t low = 0;
+    uint64_t count = 0;
+    if (b.at(0).get(low) || b.at(1).get(count)) return Fail(what);
+    out->emplace_back(QuietGaps::BinOf(low), count);
   }
   return true;
 }

@@ -77,8 +77,7 @@ void SummarySink::OnEvent(const Event& event) {
   if (!counted && event.tags.peer.empty()) return;  // most events: nothing more to note
   std::string_view host = PeerHost(event.tags.peer);
   if (!counted) {
-    // Activity: the peer was not quiet.
-    if (!host.empty() && time != kNoTime) summary_->gaps.Observe(host, HashText(host), time, false);
+    summary_->gaps.Observe(host, time, false);  // activity: the peer was not quiet
     return;
   }
   CountCause(event, cause, host, time);
