@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <iostream>
+#include <typeinfo>
 
 #include "analyzer/diagnostics.h"
 
@@ -21,24 +22,70 @@ void AddCommonOptions(po::options_description* options, CommonOptions* common) {
       "config", po::value(&common->config)->value_name("FILE"),
       "read options from an INI file (same names as the long options)")(
       "verbose,v", po::value(&common->verbose)->implicit_value(1)->value_name("LEVEL"),
-      "more diagnostics on stderr (-v: info, --verbose=2: debug)")(
+      "more diagnostics on stderr (-v: info, -vv or --verbose=2: debug)")(
       "quiet,q", po::bool_switch(&common->quiet), "only errors on stderr")(
       "rules", po::value(&common->rule_dirs)->value_name("DIR")->composing(),
       "add rule files from DIR (*.toml); same ids override the built-in rules");
 }
+
+namespace {
+
+// `-v`, `-vv`, ... and a bare `--verbose` as `--verbose=N`. Boost gives an option with an
+// implicit value the next word when it does not start with '-', so `-v app.log` would read
+// "app.log" as the level.
+std::vector<std::string> SpellOutVerbose(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  out.reserve(args.size());
+  bool options_ended = false;
+  for (const std::string& arg : args) {
+    const bool vs =
+        arg.size() >= 2 && arg[0] == '-' && arg.find_first_not_of('v', 1) == std::string::npos;
+    if (!options_ended && (vs || arg == "--verbose")) {
+      out.push_back("--verbose=" + std::to_string(vs ? arg.size() - 1 : 1));
+    } else {
+      out.push_back(arg);
+    }
+    options_ended = options_ended || arg == "--";
+  }
+  return out;
+}
+
+bool IsUnsigned(const std::type_info& type) {
+  return type == typeid(unsigned) || type == typeid(unsigned long) ||
+         type == typeid(unsigned long long) || type == typeid(unsigned short);
+}
+
+// Boost reads "-1" into an unsigned option as its largest value, which would quietly turn
+// a typo into "no limit": a negative value of an unsigned option is a usage error.
+void RefuseNegativeCounts(const po::parsed_options& parsed,
+                          const po::options_description& options) {
+  for (const po::option& option : parsed.options) {
+    const po::option_description* described = options.find_nothrow(option.string_key, false);
+    if (described == nullptr) continue;
+    const auto* typed = dynamic_cast<const po::typed_value_base*>(described->semantic().get());
+    if (typed == nullptr || !IsUnsigned(typed->value_type())) continue;
+    for (const std::string& value : option.value) {
+      if (!value.empty() && value[0] == '-')
+        throw po::error("--" + option.string_key + ": must not be negative, not '" + value + "'");
+    }
+  }
+}
+
+}  // namespace
 
 ParseOutcome ParseCommandLine(const CommandSpec& spec, const std::vector<std::string>& args,
                               const po::options_description& options,
                               const po::positional_options_description& positional,
                               CommonOptions* common, po::variables_map* vm) {
   try {
-    po::store(
-        po::command_line_parser(args)
+    po::parsed_options parsed =
+        po::command_line_parser(SpellOutVerbose(args))
             .options(options)
             .positional(positional)
             .style(po::command_line_style::default_style & ~po::command_line_style::allow_guessing)
-            .run(),
-        *vm);
+            .run();
+    RefuseNegativeCounts(parsed, options);
+    po::store(parsed, *vm);
     if (vm->count("help")) {
       std::cout << "Usage: " << spec.usage << "\n\n" << spec.summary << "\n\n" << options;
       return ParseOutcome::kExitOk;
@@ -55,7 +102,16 @@ ParseOutcome ParseCommandLine(const CommandSpec& spec, const std::vector<std::st
         spdlog::error("{}: cannot read config file", path);
         return ParseOutcome::kUsageError;
       }
-      po::store(po::parse_config_file(in, options), *vm);
+      // The file's own errors name it: "unrecognised option" alone would send the user
+      // looking at the command line.
+      try {
+        po::parsed_options from_file = po::parse_config_file(in, options);
+        RefuseNegativeCounts(from_file, options);
+        po::store(from_file, *vm);
+      } catch (const po::error& error) {
+        spdlog::error("{}: {}", path, error.what());
+        return ParseOutcome::kUsageError;
+      }
     }
     po::notify(*vm);
   } catch (const po::error& error) {

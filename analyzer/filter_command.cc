@@ -69,6 +69,11 @@ int RunFilterCommand(const Args& args) {
   ParseOutcome outcome = ParseCommandLine(kFilterSpec, args, options, positional, &raw.common, &vm);
   if (outcome != ParseOutcome::kRun) return ExitCodeFor(outcome);
   if (raw.inputs.empty()) raw.inputs.push_back("-");
+  if (raw.flush_timeout_ms < 0) {
+    // poll() would take a negative timeout as "wait for ever" and hold the last event.
+    spdlog::error("filter: --flush-timeout: must not be negative, not '{}'", raw.flush_timeout_ms);
+    return kExitUsage;
+  }
 
   Result<RuleBook> rules = LoadRulesFor(raw.common);
   if (!rules.ok()) {

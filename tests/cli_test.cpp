@@ -198,6 +198,52 @@ TEST_CASE("--verbose and --quiet never put anything but output on stdout") {
   }
 }
 
+TEST_CASE("-v and -vv take no value: the word after them is still a file") {
+  test::TempDir dir;
+  std::string input = "2024-03-11 03:13:29 INFO a\n2024-03-11 03:13:30 INFO b\n";
+  test::WriteFile(dir.File("a.log"), input);
+  for (const char* flag : {"-v", "-vv", "--verbose"}) {
+    INFO(flag);
+    test::ProcessResult run = test::RunSockfilter({flag, dir.File("a.log")});
+    CHECK(run.exit_code == 0);
+    CHECK(run.out == input);
+  }
+  test::ProcessResult analyze =
+      test::RunSockfilter({"analyze", "-v", "--format", "json", dir.path()});
+  CHECK(analyze.exit_code == 0);
+  CHECK(analyze.out.find("\"lines\": 2,") != std::string::npos);
+  // After `--`, "-v" is a file name like any other.
+  test::ProcessResult named = test::RunSockfilter({"--", "-v"});
+  CHECK(named.exit_code == 1);
+  CHECK(named.err.find("-v:") != std::string::npos);
+}
+
+TEST_CASE("A negative count or timeout is a usage error naming the option, not a huge value") {
+  test::TempDir dir;
+  test::WriteFile(dir.File("a.log"), "2024-03-11 a\n");
+  for (std::vector<std::string> args : {std::vector<std::string>{"--keep", "-1"},
+                                        {"--keep=-1"},
+                                        {"--max-event-lines", "-5"},
+                                        {"--max-signatures=-1"},
+                                        {"--flush-timeout", "-1"},
+                                        {"analyze", "--top", "-1"},
+                                        {"compact", "-n", "--max-event-bytes=-1"}}) {
+    INFO(args[0]);
+    args.push_back(dir.File("a.log"));
+    test::ProcessResult run = test::RunSockfilter(args);
+    CHECK(run.exit_code == 2);
+    CHECK(run.out.empty());
+    CHECK(CountLines(run.err) == 1);
+    CHECK(run.err.find("negative") != std::string::npos);
+  }
+  std::string ini = dir.File("negative.ini");
+  test::WriteFile(ini, "keep = -3\n");
+  test::ProcessResult from_file = test::RunSockfilter({"--config", ini, dir.File("a.log")});
+  CHECK(from_file.exit_code == 2);
+  CHECK(from_file.err.find("negative.ini") != std::string::npos);
+  CHECK(from_file.err.find("--keep") != std::string::npos);
+}
+
 TEST_CASE("--config reads options from an INI file") {
   test::TempDir dir;
   std::string input = "2024-03-11 a\n";
@@ -218,9 +264,18 @@ TEST_CASE("--config reads options from an INI file") {
   std::string bad_value = dir.File("bad-value.ini");
   test::WriteFile(bad_value, "max-event-lines = many\n");
   CHECK(test::RunSockfilter({"--config", bad_value}, input).exit_code == 2);
+  // The file's own errors name it.
   std::string unknown = dir.File("unknown.ini");
   test::WriteFile(unknown, "no-such-option = 1\n");
-  CHECK(test::RunSockfilter({"--config", unknown}, input).exit_code == 2);
+  test::ProcessResult unknown_run = test::RunSockfilter({"--config", unknown}, input);
+  CHECK(unknown_run.exit_code == 2);
+  CHECK(unknown_run.err.find("unknown.ini: ") != std::string::npos);
+  CHECK(unknown_run.err.find("no-such-option") != std::string::npos);
+  std::string no_equals = dir.File("no-equals.ini");
+  test::WriteFile(no_equals, "window 5\n");
+  test::ProcessResult no_equals_run = test::RunSockfilter({"--config", no_equals}, input);
+  CHECK(no_equals_run.exit_code == 2);
+  CHECK(no_equals_run.err.find("no-equals.ini: ") != std::string::npos);
   test::ProcessResult missing = test::RunSockfilter({"--config", dir.File("none.ini")}, input);
   CHECK(missing.exit_code == 2);
   CHECK(missing.err.find("none.ini") != std::string::npos);
