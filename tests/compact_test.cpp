@@ -441,7 +441,8 @@ TEST_CASE("logrotate with the sample configuration compacts every rotated file")
   WriteFile(dir.File("current-flood"), current);
   replace("# systemctl kill --signal=HUP myapp.service",
           "cat " + dir.File("current-flood") + " >> \"$1\"");
-  replace("/usr/bin/sockfilter", Bin());
+  // The sample calls the binary where `cmake --install` puts it.
+  replace(SOCKFILTER_INSTALLED_BINARY " compact", Bin() + " compact");
   replace("create 0640 root adm", "create 0640");
   std::string delayed = conf_text;
   replace("    delaycompress\n", "");
@@ -504,6 +505,49 @@ TEST_CASE("logrotate with the sample configuration compacts every rotated file")
       CheckAccounting(v.originals[i], after);
     }
   }
+}
+
+TEST_CASE("The logrotate hook removes the summary of a log that `rotate N` deleted") {
+  if (Shell("test -x /usr/sbin/logrotate") != 0) {
+    WARN("/usr/sbin/logrotate is not installed; skipped");
+    return;
+  }
+  TempDir dir;
+  std::string conf = ReadFile(SourcePath("samples/logrotate/sockfilter"));
+  auto replace = [&](const std::string& from, const std::string& to) {
+    size_t at = conf.find(from);
+    REQUIRE(at != std::string::npos);
+    conf.replace(at, from.size(), to);
+  };
+  replace(SOCKFILTER_INSTALLED_BINARY " compact", Bin() + " compact");
+  replace("create 0640 root adm", "create 0640");
+  replace("rotate 14", "rotate 1");
+  std::string log = dir.File("app.log");
+  for (size_t at; (at = conf.find("/var/log/myapp/app.log")) != std::string::npos;)
+    conf.replace(at, 22, log);
+  WriteFile(dir.File("app.conf"), conf);
+  chmod(dir.File("app.conf").c_str(), 0644);
+  for (int round = 1; round <= 3; ++round) {
+    if (round > 1) std::this_thread::sleep_for(std::chrono::milliseconds(1050));  // dateext %s
+    WriteFile(log, CorpusLog(dir, round));
+    std::string err;
+    int rc = ShellWithStderr(
+        dir, "/usr/sbin/logrotate -s " + dir.File("state") + " -f " + dir.File("app.conf"), &err);
+    INFO("round " << round << ": " << err);
+    REQUIRE(rc == 0);
+  }
+  std::vector<std::string> rotated, summaries;
+  for (const std::string& name : Entries(dir.path())) {
+    if (name.rfind("app.log-", 0) != 0) continue;
+    bool summary = name.size() > 16 && name.substr(name.size() - 16) == ".sockfilter.json";
+    (summary ? summaries : rotated).push_back(name);
+  }
+  // logrotate deletes past `rotate 1` after the hook has run, so the hook removes the
+  // summary of the log deleted one rotation earlier: one stale summary at most, not one per
+  // rotation ever made.
+  CHECK(rotated.size() == 1);
+  CHECK(summaries.size() == 2);
+  for (const std::string& name : summaries) INFO(name);
 }
 
 }  // namespace sockfilter::test
