@@ -13,10 +13,17 @@ namespace {
 
 const char* const kOverflowCounters[] = {"TcpExtListenOverflows", "TcpExtListenDrops"};
 
+// A listener seen with a full accept queue, once however many snapshots show it full.
+struct FullListener {
+  std::string local;  // its address, which tells it apart
+  std::string first;  // its queues (and the time) when first seen full
+  int snapshots = 0;  // how many snapshots saw it full
+};
+
 struct QueueFacts {
   int64_t rises[2] = {0, 0};  // increase of each counter over the captures
   int rising_intervals = 0;
-  std::vector<std::string> full_listeners;
+  std::vector<FullListener> full_listeners;
   std::optional<int64_t> somaxconn;
   std::optional<uint32_t> queue;  // Send-Q of a full (or any) listener
 };
@@ -51,11 +58,14 @@ void MeasureListeners(const HostInput& capture, QueueFacts* f) {
       if (!f->queue) f->queue = l.send_q;
       if (!l.Full()) continue;
       f->queue = l.send_q;
-      std::string text = fmt::format("{} (Recv-Q {} >= Send-Q {}{})", l.local, l.recv_q, l.send_q,
-                                     snap.time_text.empty() ? "" : ", " + snap.time_text);
-      if (std::find(f->full_listeners.begin(), f->full_listeners.end(), text) ==
-          f->full_listeners.end())
-        f->full_listeners.push_back(text);
+      auto seen = std::find_if(f->full_listeners.begin(), f->full_listeners.end(),
+                               [&](const FullListener& full) { return full.local == l.local; });
+      if (seen == f->full_listeners.end()) {
+        std::string first = fmt::format("Recv-Q {} >= Send-Q {}{}", l.recv_q, l.send_q,
+                                        snap.time_text.empty() ? "" : ", " + snap.time_text);
+        seen = f->full_listeners.insert(seen, {l.local, std::move(first), 0});
+      }
+      ++seen->snapshots;
     }
   }
   auto it = capture.evidence.settings.find("net.core.somaxconn");
@@ -115,8 +125,12 @@ bool InferAcceptQueueOverflow(const Summary& s, RootCause* out) {
   if (!f.full_listeners.empty()) {
     c += 0.3;
     std::string list;
-    for (size_t i = 0; i < f.full_listeners.size() && i < 3; ++i)
-      list += (i ? "; " : "") + f.full_listeners[i];
+    for (size_t i = 0; i < f.full_listeners.size() && i < 3; ++i) {
+      const FullListener& l = f.full_listeners[i];
+      list += fmt::format(
+          "{}{} ({}{})", i ? "; " : "", l.local, l.first,
+          l.snapshots > 1 ? fmt::format("; full in {} snapshots", l.snapshots) : std::string());
+    }
     out->evidence.push_back(
         fmt::format("{} listener(s) with a full accept queue: {}", f.full_listeners.size(), list));
   }

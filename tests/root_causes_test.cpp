@@ -214,6 +214,28 @@ TEST_CASE("Rising listen overflow counters and a full listener are accept queue 
   REQUIRE(rc->advice.find("min(128, 4096) = 128") != std::string::npos);
 }
 
+TEST_CASE("A listener full in several snapshots is one listener, not one per snapshot") {
+  Feeder f;
+  HostInput capture{"ss.txt", {}};
+  for (int i = 0; i < 3; ++i) {
+    HostSnapshot snap;
+    snap.time_text = "01:20:5" + std::to_string(i);
+    snap.listeners =
+        std::vector<Listener>{{"127.0.0.1:8080", 8080, 5, 4}, {"0.0.0.0:9090", 9090, 0, 128}};
+    if (i == 2) snap.listeners->push_back({"0.0.0.0:7070", 7070, 129, 128});
+    capture.evidence.snapshots.push_back(snap);
+  }
+  f.summary().host.push_back(capture);
+  const RootCause* rc = f.Find("accept_queue_overflow");
+  REQUIRE(rc != nullptr);
+  std::string all;
+  for (const std::string& e : rc->evidence) all += e + "\n";
+  INFO(all);
+  CHECK(all.find("2 listener(s) with a full accept queue: 127.0.0.1:8080 (Recv-Q 5 >= Send-Q 4, "
+                 "01:20:50; full in 3 snapshots); 0.0.0.0:7070 (Recv-Q 129 >= Send-Q 128, "
+                 "01:20:52)") != std::string::npos);
+}
+
 TEST_CASE("Flat listen counters and a listener with room are not accept queue overflow") {
   Feeder f;
   HostInput capture{"nstat.txt", {}};
