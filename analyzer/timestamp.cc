@@ -256,11 +256,21 @@ TimeMs ParseShortYear(Cursor c, Civil t) {
   return Finish(c, t);
 }
 
+// Tomcat's (java.util.logging OneLineFormatter): 11-Mar-2024 03:13:34.783, no zone.
+TimeMs ParseDayMonthYear(Cursor c, Civil t) {
+  if (!c.Num(2, &t.day) || !c.Eat('-') || !c.Month(&t.month) || !c.Eat('-') || !c.Num(4, &t.year) ||
+      !c.Eat(' ')) {
+    return kNoTime;
+  }
+  return ParseClock(c, t, true, AfterClock::kEnd);
+}
+
 TimeMs ParseNumeric(Cursor c, const Civil& seed) {
   if (IsDigit(c.Peek(2)) && IsDigit(c.Peek(3)) && (c.Peek(4) == '-' || c.Peek(4) == '/')) {
     return ParseYmd(c, seed);
   }
   if (c.Peek(2) == '/') return IsDigit(c.Peek(3)) ? ParseShortYear(c, seed) : ParseClf(c, seed);
+  if (c.Peek(2) == '-') return ParseDayMonthYear(c, seed);
   if (c.Peek(6) == ' ') return ParseShortYear(c, seed);
   return kNoTime;
 }

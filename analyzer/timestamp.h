@@ -11,6 +11,7 @@
 //   log4j, Python         2026-11-24 10:00:00,123    (fraction of 1-9 digits, '.' or ',')
 //   nginx error           2026/11/24 10:00:00
 //   common log format     24/Nov/2026:10:00:00 +0000
+//   Tomcat (catalina.out) 24-Nov-2026 10:00:00.123
 //   syslog RFC 3164       Nov 24 10:00:00            (no year: `default_year`)
 //   syslog RFC 5424       <34>1 2026-11-24T10:00:00.003Z host ...  (and <34>Nov 24 ...)
 //   ctime (Apache)        Sun Dec 04 04:47:44 2005   (also with a fraction)

@@ -185,7 +185,7 @@ class LineMaker {
   bool Chance(int percent) { return Pick(100) < percent; }
 
   std::string Line() {
-    switch (Pick(16)) {
+    switch (Pick(17)) {
       case 0:
         return Iso() + " INFO [main] c.a.Service : started";
       case 1:
@@ -220,6 +220,8 @@ class LineMaker {
         return Num(6) + " " + Num(6) + " 148 INFO dfs.DataNode";
       case 14:
         return std::string(Chance(50) ? "\tat a.b.C.d(C.java:1)" : "Caused by: java.io.X: y");
+      case 15:
+        return Two(1, 28) + "-" + Month() + "-" + Year() + " " + Clock(true) + " WARNING [x] y";
       default:
         return Noise();
     }

@@ -96,7 +96,17 @@ TEST_CASE("server and framework formats parse", "[timestamp]") {
       {"nova-api.log.1.2017-05-16_13:53:08 2017-05-16 00:00:00.008 25746 INFO nova", 1494892800008},
       {"081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1", 1226262975000},
       {"17/06/09 20:10:40 INFO executor.CoarseGrainedExecutorBackend: Registered", 1497039040000},
+      // Tomcat's catalina.out (java.util.logging OneLineFormatter)
+      {"11-Mar-2024 03:13:34.783 WARNING [http-nio-8080-exec-7] o.a.c.c.C.[Tomcat].[localhost]",
+       1710126814783},
+      {"24-Nov-2026 10:00:00 INFO [main] org.apache.catalina.startup.Catalina.start",
+       1795514400000},
   });
+  for (const char* bad : {"11-Mar-24 03:13:34.783 WARNING x", "11-Mxr-2024 03:13:34 WARNING x",
+                          "31-Feb-2024 03:13:34 WARNING x", "11-Mar-2024 03:13 WARNING x"}) {
+    INFO(bad);
+    CHECK(ParseLineTimestamp(bad, 2024) == kNoTime);
+  }
 }
 
 TEST_CASE("syslog and glog formats take the default year", "[timestamp]") {
