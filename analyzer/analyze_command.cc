@@ -47,8 +47,7 @@ int RunAnalyzeCommand(const Args& args) {
       "jobs,j", po::value(&raw.jobs)->default_value(0)->value_name("N"),
       "threads: files analysed in parallel, a big plain file in as many pieces, and "
       "threads to spare read the inputs ahead (default: the number of cores; 1: one "
-      "thread)")(
-      "input", po::value(&raw.inputs)->value_name("FILE"), "inputs");
+      "thread)")("input", po::value(&raw.inputs)->value_name("FILE"), "inputs");
   po::positional_options_description positional;
   positional.add("input", -1);
   po::variables_map vm;
@@ -56,6 +55,10 @@ int RunAnalyzeCommand(const Args& args) {
       ParseCommandLine(kAnalyzeSpec, args, options, positional, &raw.common, &vm);
   if (outcome != ParseOutcome::kRun) return ExitCodeFor(outcome);
   if (raw.inputs.empty()) raw.inputs.push_back("-");
+  if (raw.jobs < 0) {
+    spdlog::error("analyze: --jobs {}: must be 0 (the number of cores) or more", raw.jobs);
+    return kExitUsage;
+  }
 
   Result<RuleBook> rules = LoadRulesFor(raw.common);
   if (!rules.ok()) {
@@ -67,32 +70,36 @@ int RunAnalyzeCommand(const Args& args) {
     spdlog::error("analyze: {}", plan.status().message());
     return kExitUsage;
   }
-  Result<std::vector<InputFile>> files = ExpandInputs(raw.inputs, raw.glob);
-  if (!files.ok()) {
-    spdlog::error("{}", files.status().message());
-    return kExitInputError;
+  Result<InputList> inputs = ExpandInputs(raw.inputs, raw.glob);
+  if (!inputs.ok()) {
+    spdlog::error("analyze: {}", inputs.status().message());
+    return kExitUsage;
   }
-  if (files->empty()) spdlog::warn("analyze: no input files matched");
+  // A name that cannot be used is one error; the other inputs are still analysed.
+  for (const Status& error : inputs->errors) spdlog::error("{}", error.message());
+  const std::vector<InputFile>& files = inputs->files;
+  if (files.empty() && inputs->errors.empty()) spdlog::warn("analyze: no input files matched");
 
   AnalyzeOptions run;
   run.jobs = raw.jobs > 0 ? raw.jobs : static_cast<int>(std::thread::hardware_concurrency());
   uint64_t total = 0;
   bool sizes_known = true;
-  for (const InputFile& f : *files) {
+  for (const InputFile& f : files) {
     total += f.size;
     sizes_known = sizes_known && f.size > 0;
   }
   std::unique_ptr<Progress> progress;
-  if (!raw.common.quiet && Progress::Wanted(files->size(), total)) {
+  if (!raw.common.quiet && Progress::Wanted(files.size(), total)) {
     progress = std::make_unique<Progress>(sizes_known ? total : 0);
     progress->Start();
     run.progress = progress.get();
   }
-  AnalyzeBatch batch = AnalyzeFiles(*files, *rules, run);
+  AnalyzeBatch batch = AnalyzeFiles(files, *rules, run);
   if (progress) progress->Stop();
   for (const Status& error : batch.errors) spdlog::error("{}", error.message());
-  int code = PrintReport(batch.summary, *plan);
-  if (code == kExitOk && !batch.errors.empty()) return kExitInputError;
+  int code = ReportExitCode(PrintReport(batch.summary, *plan));
+  const bool input_failed = !inputs->errors.empty() || !batch.errors.empty();
+  if (code == kExitOk && input_failed) return kExitInputError;
   return code;
 }
 

@@ -42,6 +42,8 @@ struct AnalyzeBatch {
   std::vector<Status> errors;  // one per input that could not be read whole
 };
 
+// `files` holds standard input ("-") at most once (ExpandInputs sees to it): its pieces
+// run at once on different threads, and two of them would read the one stdin together.
 AnalyzeBatch AnalyzeFiles(const std::vector<InputFile>& files, const RuleBook& rules,
                           const AnalyzeOptions& options);
 

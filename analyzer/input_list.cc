@@ -23,39 +23,55 @@ InputFile Describe(const std::string& path) {
   return file;
 }
 
-Status WalkDirectory(const std::string& dir, const std::string& glob, std::vector<InputFile>* out) {
+// Adds the paths of the regular files under `dir` whose name matches `glob` to `found`, and
+// an error to `errors` for each directory (or entry) that cannot be read; the rest of the
+// tree is still walked. Symbolic links count as what they point to, but one to a directory
+// is not followed (no loops).
+void WalkDirectory(const fs::path& dir, const std::string& glob, std::vector<std::string>* found,
+                   std::vector<Status>* errors) {
   std::error_code ec;
-  std::vector<std::string> found;
-  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
-  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (!it->is_regular_file(ec)) continue;
-    std::string name = it->path().filename().string();
+  fs::directory_iterator it(dir, ec);
+  for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const fs::directory_entry& entry = *it;
+    std::error_code entry_ec;
+    if (entry.symlink_status(entry_ec).type() == fs::file_type::directory) {
+      WalkDirectory(entry.path(), glob, found, errors);
+      continue;
+    }
+    const bool regular = entry.is_regular_file(entry_ec);
+    // A file removed meanwhile, or a dangling link, is simply not an input.
+    if (entry_ec && entry_ec != std::errc::no_such_file_or_directory)
+      errors->push_back(Status::Error(entry.path().string() + ": " + entry_ec.message()));
+    if (!regular) continue;
+    std::string name = entry.path().filename().string();
     if (!glob.empty() && fnmatch(glob.c_str(), name.c_str(), 0) != 0) continue;
-    found.push_back(it->path().string());
+    found->push_back(entry.path().string());
   }
-  if (ec) return Status::Error(dir + ": " + ec.message());
-  std::sort(found.begin(), found.end());
-  for (const std::string& path : found) out->push_back(Describe(path));
-  return Status::Ok();
+  if (ec) errors->push_back(Status::Error(dir.string() + ": " + ec.message()));
 }
 
 }  // namespace
 
-Result<std::vector<InputFile>> ExpandInputs(const std::vector<std::string>& names,
-                                            const std::string& glob) {
-  std::vector<InputFile> files;
+Result<InputList> ExpandInputs(const std::vector<std::string>& names, const std::string& glob) {
+  if (std::count(names.begin(), names.end(), "-") > 1)
+    return Status::Error("standard input given more than once");
+  InputList list;
   for (const std::string& name : names) {
     std::error_code ec;
     if (name != "-" && fs::is_directory(name, ec)) {
-      Status s = WalkDirectory(name, glob, &files);
-      if (!s.ok()) return s;
+      std::vector<std::string> found;
+      WalkDirectory(name, glob, &found, &list.errors);
+      std::sort(found.begin(), found.end());
+      for (const std::string& path : found) list.files.push_back(Describe(path));
       continue;
     }
-    if (name != "-" && !fs::exists(name, ec))
-      return Status::Error(name + ": No such file or directory");
-    files.push_back(Describe(name));
+    if (name != "-" && !fs::exists(name, ec)) {
+      list.errors.push_back(Status::Error(name + ": No such file or directory"));
+      continue;
+    }
+    list.files.push_back(Describe(name));
   }
-  return files;
+  return list;
 }
 
 }  // namespace sockfilter

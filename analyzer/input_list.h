@@ -3,10 +3,14 @@
 // A directory is walked recursively; its regular files are taken when their name matches
 // the --glob pattern (fnmatch, against the file name; every file when the pattern is
 // empty), in sorted path order so runs are reproducible. Files and "-" (standard input)
-// named explicitly are taken as they are, in the order given. A path that does not exist
-// is an error naming it.
+// named explicitly are taken as they are, in the order given. A path that does not exist,
+// and a directory (or one below it) that cannot be read, is an error naming it; the other
+// names are still taken. Standard input named twice is a usage error: the second read
+// could only see what the first left.
 //
-//   Result<std::vector<InputFile>> files = ExpandInputs({"logs/", "-"}, "*.log*");
+//   Result<InputList> list = ExpandInputs({"logs/", "-"}, "*.log*");
+//   if (!list.ok()) ...usage error...
+//   for (const Status& e : list->errors) Log(e);   // then analyse list->files
 #pragma once
 
 #include <cstdint>
@@ -23,7 +27,12 @@ struct InputFile {
   int64_t mtime_ms = 0;
 };
 
-Result<std::vector<InputFile>> ExpandInputs(const std::vector<std::string>& names,
-                                            const std::string& glob);
+struct InputList {
+  std::vector<InputFile> files;  // "-" at most once
+  std::vector<Status> errors;    // one per name or directory that could not be used
+};
+
+// Not ok only when the names cannot be used together (a usage error).
+Result<InputList> ExpandInputs(const std::vector<std::string>& names, const std::string& glob);
 
 }  // namespace sockfilter

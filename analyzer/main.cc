@@ -2,6 +2,12 @@
 //
 //   sockfilter [filter] [OPTIONS] [FILE...]     stream filter (default)
 //   sockfilter SUBCOMMAND [OPTIONS] ...          see `sockfilter --help`
+#include <poll.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -43,12 +49,21 @@ void PrintOverview() {
                "`sockfilter filter --help` for the default mode.\n";
 }
 
-}  // namespace
+// What a command wrote on stdout (std::cout and stdio share its buffer) must have reached
+// it: a write error the command left there is one line and status 1, unless the reader
+// has gone (EPIPE), which ends the program quietly with the command's status. The reason
+// of an error met before this last flush is lost with its errno: "write error" then.
+int CheckStdout(int code) {
+  errno = 0;
+  const bool flush_failed = std::fflush(stdout) != 0;
+  const int error = errno;
+  if (!flush_failed && !std::ferror(stdout)) return code;
+  if ((flush_failed && error == EPIPE) || sockfilter::StdoutReaderGone()) return code;
+  spdlog::error("<stdout>: {}", flush_failed ? std::strerror(error) : "write error");
+  return code == sockfilter::kExitOk ? sockfilter::kExitInputError : code;
+}
 
-int main(int argc, char** argv) {
-  sockfilter::SetupDiagnostics(0);
-  sockfilter::InstallShutdownHandlers();
-  std::vector<std::string> args(argv + 1, argv + argc);
+int Run(const std::vector<std::string>& args) {
   if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
     PrintOverview();
     return sockfilter::kExitOk;
@@ -59,4 +74,29 @@ int main(int argc, char** argv) {
     }
   }
   return sockfilter::RunFilterCommand(args);
+}
+
+}  // namespace
+
+namespace sockfilter {
+
+bool StdoutReaderGone() {
+  // Linux reports a pipe without readers as POLLERR, a socket shut down as POLLHUP.
+  struct pollfd p = {STDOUT_FILENO, POLLOUT, 0};
+  return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)) != 0;
+}
+
+int ReportExitCode(int print_report_code) {
+  if (print_report_code != kExitInputError) return print_report_code;
+  std::clearerr(stdout);  // said by PrintReport, or no failure: nothing left for main()
+  return StdoutReaderGone() ? kExitOk : kExitInputError;
+}
+
+}  // namespace sockfilter
+
+int main(int argc, char** argv) {
+  sockfilter::SetupDiagnostics(0);
+  sockfilter::InstallShutdownHandlers();
+  std::vector<std::string> args(argv + 1, argv + argc);
+  return CheckStdout(Run(args));
 }

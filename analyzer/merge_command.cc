@@ -96,19 +96,30 @@ int RunMergeCommand(const Args& args) {
     spdlog::error("merge: {}", plan.status().message());
     return kExitUsage;
   }
+  // An input that cannot be read or holds a bad summary is one error and adds nothing (not
+  // even the summaries before its bad line); the others are still merged.
   Summary total;
   size_t count = 0;
+  bool input_failed = false;
   for (const std::string& path : inputs) {
     Result<std::string> text = ReadAll(path);
-    Status s = text.ok() ? MergeText(*text, path == "-" ? "<stdin>" : path, &total, &count)
+    Summary file;
+    size_t file_count = 0;
+    Status s = text.ok() ? MergeText(*text, path == "-" ? "<stdin>" : path, &file, &file_count)
                          : text.status();
     if (!s.ok()) {
       spdlog::error("{}", s.message());
-      return kExitInputError;
+      input_failed = true;
+      continue;
     }
+    total.Merge(file);
+    count += file_count;
   }
   spdlog::info("merged {} summaries", count);
-  return PrintReport(total, *plan);
+  if (count == 0) return kExitInputError;  // nothing to report: every input failed
+  int code = ReportExitCode(PrintReport(total, *plan));
+  if (code == kExitOk && input_failed) return kExitInputError;
+  return code;
 }
 
 }  // namespace sockfilter

@@ -3,6 +3,7 @@
 #include <simdjson.h>
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <map>
 
 #include <random>
@@ -157,6 +158,77 @@ TEST_CASE("Standard input is analysed like a file") {
   REQUIRE(piped.exit_code == 0);
   CHECK(piped.out.find("\"conn_refused\"") != std::string::npos);
   CHECK(piped.out.find("\"count\": 6") != std::string::npos);
+}
+
+size_t LinesOf(const std::string& text) { return std::count(text.begin(), text.end(), '\n'); }
+
+// README: an input that cannot be used is one line on stderr naming it, the others are still
+// processed, and the status is 1. A missing name used to end analyze and merge at once,
+// before anything was printed.
+TEST_CASE("A missing or malformed input is one error; the others are still analysed or merged") {
+  TempDir dir;
+  WriteFile(dir.File("a.log"), RefusedLog(6));
+  const std::string missing = dir.File("missing.log");
+  test::ProcessResult alone = RunSockfilter({"analyze", "--format", "json", dir.File("a.log")});
+  REQUIRE(alone.exit_code == 0);
+  for (const char* jobs : {"1", "2"}) {
+    for (bool missing_first : {true, false}) {
+      std::vector<std::string> args = {"analyze", "--format", "json", "--jobs", jobs};
+      args.push_back(missing_first ? missing : dir.File("a.log"));
+      args.push_back(missing_first ? dir.File("a.log") : missing);
+      test::ProcessResult r = RunSockfilter(args);
+      INFO("--jobs " << jobs << (missing_first ? ", missing file first" : ", missing file last")
+                     << "\n"
+                     << r.err);
+      CHECK(r.exit_code == 1);
+      CHECK(r.out == alone.out);
+      CHECK(LinesOf(r.err) == 1);
+      CHECK(r.err.find(missing + ": No such file or directory") != std::string::npos);
+    }
+  }
+
+  const std::string good = dir.File("a.json");
+  WriteFile(good, alone.out);
+  test::ProcessResult merged = RunSockfilter({"merge", "--format", "json", good});
+  REQUIRE(merged.exit_code == 0);
+  // A file whose first summary is good and whose second line is not adds nothing at all.
+  test::ProcessResult line =
+      RunSockfilter({"analyze", "--format", "json", "--compact", dir.File("a.log")});
+  REQUIRE(line.exit_code == 0);
+  WriteFile(dir.File("half-good.json"), line.out + "{\"schema\": \"sockfilter.summary.v1\",\n");
+  WriteFile(dir.File("truncated.json"), alone.out.substr(0, alone.out.size() / 2));
+  WriteFile(dir.File("not-json.json"), "{\"x\": 1\n");
+  for (const std::string& bad : {dir.File("missing.json"), dir.File("half-good.json"),
+                                 dir.File("truncated.json"), dir.File("not-json.json")}) {
+    for (bool bad_first : {true, false}) {
+      test::ProcessResult r = RunSockfilter(
+          {"merge", "--format", "json", bad_first ? bad : good, bad_first ? good : bad});
+      INFO(bad << (bad_first ? " first" : " last") << "\n" << r.err);
+      CHECK(r.exit_code == 1);
+      CHECK(r.out == merged.out);
+      CHECK(LinesOf(r.err) == 1);
+      CHECK(r.err.find(bad) != std::string::npos);
+    }
+  }
+}
+
+// Two jobs read the one standard input at once, each a part of it: the counts changed from
+// run to run. A second "-" could only ever see what the first left.
+TEST_CASE("Standard input named twice is a usage error") {
+  TempDir dir;
+  WriteFile(dir.File("a.log"), RefusedLog(6));
+  for (const std::vector<std::string>& inputs :
+       {std::vector<std::string>{"-", "-"}, {"-", dir.File("a.log"), "-"}}) {
+    for (const char* jobs : {"1", "2"}) {
+      std::vector<std::string> args = {"analyze", "--jobs", jobs};
+      args.insert(args.end(), inputs.begin(), inputs.end());
+      test::ProcessResult r = RunSockfilter(args, RefusedLog(50));
+      INFO(r.err);
+      CHECK(r.exit_code == 2);
+      CHECK(r.out.empty());
+      CHECK(r.err == "sockfilter: analyze: standard input given more than once\n");
+    }
+  }
 }
 
 TEST_CASE("Host captures given as inputs are recognised and feed accept queue overflow") {

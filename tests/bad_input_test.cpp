@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdio>
@@ -140,6 +141,50 @@ TEST_CASE("A last line exactly as long as the line limit, without a newline, cou
   CHECK(r.exit_code == 0);
   CHECK(r.out == line);
   CHECK(r.err.find("\"lines_in\":1,") != std::string::npos);
+}
+
+// An unterminated last line passes through as it is, but what the filter writes after it
+// starts a line of its own: a marker glued onto it ("...INFO ok[sockfilter] suppressed")
+// was seen neither by grep '^\[sockfilter\]' nor by sockfilter's own marker parser.
+TEST_CASE("A marker after a last line without a newline is a line of its own",
+          "[bad-input][newline]") {
+  const std::string reset1 =
+      "2024-03-11 03:13:29.842 ERROR x: java.io.IOException: Connection reset by peer\n";
+  const std::string reset2 =
+      "2024-03-11 03:13:30.842 ERROR x: java.io.IOException: Connection reset by peer\n";
+  const std::string last = "2024-03-11 03:13:31.842 INFO ok";  // no newline
+  ProcessResult r = RunSockfilter({"--stats"}, reset1 + reset2 + last);
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  // The second reset is suppressed; its marker comes at the end of input.
+  CHECK(r.out.rfind(reset1 + last + "\n[sockfilter] suppressed repeats=1 lines=1 ", 0) == 0);
+  CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 3);
+  CHECK(r.out.back() == '\n');
+  // bytes_out is every byte written, the added newline included.
+  CHECK(r.err.find("\"bytes_out\":" + std::to_string(r.out.size()) + ",") != std::string::npos);
+  // With nothing after it, the last line ends as it does in the input: no newline added.
+  ProcessResult alone = RunSockfilter({}, reset1 + last);
+  CHECK(alone.exit_code == 0);
+  CHECK(alone.out == reset1 + last);
+}
+
+TEST_CASE("Two inputs, the first without a newline at its end, keep their lines apart",
+          "[bad-input][newline]") {
+  TempDir dir;
+  const std::string text =
+      "2024-03-11 03:13:29,100 INFO [main] line1\n2024-03-11 03:13:29,200 INFO [main] line2";
+  WriteFile(dir.File("nonl.log"), text);
+  for (const char* dedupe : {"socket", "none"}) {
+    INFO("--dedupe " << dedupe);
+    ProcessResult r =
+        RunSockfilter({"--dedupe", dedupe, dir.File("nonl.log"), dir.File("nonl.log")});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == text + "\n" + text);  // the last input still ends as it does
+    // Standard input (a pipe, read live) first, then the file.
+    ProcessResult piped = RunSockfilter({"--dedupe", dedupe, "-", dir.File("nonl.log")}, text);
+    CHECK(piped.exit_code == 0);
+    CHECK(piped.out == text + "\n" + text);
+  }
 }
 
 TEST_CASE("Invalid UTF-8 passes through unchanged and analyze reads it", "[bad-input]") {
@@ -276,6 +321,63 @@ TEST_CASE("A file we may not read is a clear error with exit 1", "[bad-input]") 
   CHECK(code == 1);
   CHECK(stdout_text.empty());
   CHECK(stderr_text.find(path + ": Permission denied") != std::string::npos);
+}
+
+// A directory below the one named, or named itself, that may not be read was skipped in
+// silence (status 0, or "no input files matched"), and its logs left out of the report.
+TEST_CASE("A directory analyze may not read is a clear error with exit 1", "[bad-input]") {
+  TempDir dir;
+  REQUIRE(chmod(dir.path().c_str(), 0755) == 0);
+  const std::string top = dir.File("ad"), locked = dir.File("ad/locked");
+  REQUIRE(mkdir(top.c_str(), 0755) == 0);
+  REQUIRE(mkdir(locked.c_str(), 0700) == 0);
+  WriteFile(top + "/ok.log", kReset);
+  WriteFile(locked + "/hidden.log", kReset);
+  ChildIo io;
+  if (geteuid() == 0) {
+    // Root reads any directory: run the binary as `nobody`, which may not read this one.
+    if (getpwnam("nobody") == nullptr) {
+      WARN("running as root without a `nobody` user: unreadable directory not tested");
+      return;
+    }
+    io.run_as_user = "nobody";
+  } else {
+    REQUIRE(chmod(locked.c_str(), 0) == 0);
+  }
+  struct Outcome {
+    int code;
+    std::string out, err;
+  };
+  auto analyze = [&io](const std::string& path) {
+    Pipe out, err;
+    ChildIo with = io;
+    with.out = out.write_end();
+    with.err = err.write_end();
+    ChildProcess child({"analyze", "--format", "json", path}, with);
+    out.CloseWrite();
+    err.CloseWrite();
+    Outcome o;
+    o.out = test::ReadAllFrom(out.read_end());
+    o.err = test::ReadAllFrom(err.read_end());
+    o.code = child.Wait().code;
+    return o;
+  };
+  const Outcome below = analyze(top);
+  chmod(locked.c_str(), 0700);  // for TempDir's clean-up
+  if (below.code == 126) {
+    WARN("cannot drop privileges to `nobody` here: unreadable directory not tested");
+    return;
+  }
+  INFO(below.err);
+  CHECK(below.code == 1);
+  CHECK(below.err == "sockfilter: " + locked + ": Permission denied\n");
+  CHECK(below.out.find("\"inputs\": 1,") != std::string::npos);  // ok.log is still read
+  if (geteuid() != 0) REQUIRE(chmod(locked.c_str(), 0) == 0);
+  const Outcome named = analyze(locked);
+  chmod(locked.c_str(), 0700);
+  INFO(named.err);
+  CHECK(named.code == 1);
+  CHECK(named.err == "sockfilter: " + locked + ": Permission denied\n");
 }
 
 // logrotate's copytruncate: the file is copied and truncated to zero while `tail -F` follows
@@ -419,11 +521,30 @@ TEST_CASE("A huge or negative --max-signatures is refused, not allocated", "[bad
     ProcessResult r = RunSockfilter({"--max-signatures", n}, kReset);
     INFO("--max-signatures " << n << "\n" << r.err);
     CHECK(r.exit_code == 2);
-    CHECK(r.err.find("--max-signatures: must be between 1 and 10000000") != std::string::npos);
+    // A negative count is refused as such before any range is looked at.
+    CHECK(r.err.find(n[0] == '-' ? "--max-signatures: must not be negative"
+                                 : "--max-signatures: must be between 1 and 10000000") !=
+          std::string::npos);
   }
   ProcessResult largest = RunSockfilter({"--max-signatures", "10000000"}, kReset);
   CHECK(largest.exit_code == 0);
   CHECK(largest.out == kReset);
+}
+
+// `--jobs -1` was taken and wrapped around to a huge count of threads.
+TEST_CASE("A negative analyze --jobs is refused", "[bad-input]") {
+  TempDir dir;
+  WriteFile(dir.File("app.log"), kReset);
+  for (const char* n : {"-1", "-2147483648"}) {
+    ProcessResult r = RunSockfilter({"analyze", "--jobs", n, dir.File("app.log")});
+    INFO("--jobs " << n << "\n" << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err == "sockfilter: analyze: --jobs " + std::string(n) +
+                       ": must be 0 (the number of cores) or more\n");
+  }
+  for (const char* n : {"0", "1", "3"})
+    CHECK(RunSockfilter({"analyze", "--jobs", n, dir.File("app.log")}).exit_code == 0);
 }
 
 // Found by the merge fuzz target: such a span made the text report's bucket arithmetic

@@ -8,6 +8,7 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
@@ -100,6 +101,90 @@ TEST_CASE("An endless input stops being read once `head` has what it wanted", "[
   REQUIRE(test::Shell("bash " + dir.File("pipeline.sh")) == 0);
   CHECK(test::ReadFile(status) == "0\n");
   CHECK(test::ReadFile(errors).empty());
+}
+
+struct Ended {
+  int code = -1;
+  std::string err;
+};
+
+// Runs sockfilter with `args`, its stdout on `out_fd` and stdin on /dev/null.
+Ended RunWithStdout(const std::vector<std::string>& args, int out_fd) {
+  Pipe err;
+  ChildProcess child(args, {.out = out_fd, .err = err.write_end()});
+  err.CloseWrite();
+  Ended ended;
+  ended.err = test::ReadAllFrom(err.read_end());
+  ended.code = child.Wait().code;
+  return ended;
+}
+
+// A log and its summary, for the commands below.
+struct Inputs {
+  TempDir dir;
+  std::string log = dir.File("app.log");
+  std::string summary = dir.File("app.json");
+  Inputs() {
+    test::WriteFile(log, test::ReadFile(test::SourcePath("samples/java/spring-reset.log")));
+    test::ProcessResult json = test::RunSockfilter({"analyze", "--format", "json", log});
+    REQUIRE(json.exit_code == 0);
+    test::WriteFile(summary, json.out);
+  }
+};
+
+// The report is written in one go, after every input was read: a reader that wanted only its
+// head (`analyze ... | head -c 100`) may be gone by then. Here it is gone from the start.
+TEST_CASE("analyze and merge exit 0, silently, when their report's reader has gone", "[fault]") {
+  Inputs in;
+  std::vector<std::vector<std::string>> runs;
+  for (const char* format : {"text", "json", "markdown"}) {
+    runs.push_back({"analyze", "--format", format, in.log});
+    runs.push_back({"merge", "--format", format, in.summary});
+  }
+  for (const std::vector<std::string>& args : runs) {
+    INFO(args[0] << " " << args[1] << " " << args[2]);
+    Pipe out;
+    out.CloseRead();
+    Ended ended = RunWithStdout(args, out.write_end());
+    CHECK(ended.code == 0);
+    CHECK(ended.err.empty());
+  }
+  // An input that failed still makes the status 1, said in its own line.
+  const std::string missing = in.dir.File("missing.log");
+  Pipe out;
+  out.CloseRead();
+  Ended ended = RunWithStdout({"analyze", in.log, missing}, out.write_end());
+  CHECK(ended.code == 1);
+  CHECK(ended.err == "sockfilter: " + missing + ": No such file or directory\n");
+}
+
+// `rules list`, `--help` and `compact` ignored write errors on stdout (status 0, nothing said);
+// analyze, merge and the filter report them. A reader that has gone is still no error.
+TEST_CASE("Output that cannot be written is one error line and status 1", "[fault]") {
+  Inputs in;
+  const std::vector<std::vector<std::string>> runs = {
+      {"rules", "list"},         {"--help"},          {"analyze", "--help"}, {"--version"},
+      {"compact", "-n", in.log}, {"analyze", in.log}, {"merge", in.summary}, {in.log}};
+  const int full = open("/dev/full", O_WRONLY | O_CLOEXEC);
+  if (full < 0) WARN("no /dev/full here: write errors on stdout not tested");
+  for (const std::vector<std::string>& args : runs) {
+    std::string command;
+    for (const std::string& arg : args) command += arg + " ";
+    INFO(command);
+    if (full >= 0) {
+      Ended ended = RunWithStdout(args, full);
+      INFO(ended.err);
+      CHECK(ended.code == 1);
+      CHECK(ended.err.rfind("sockfilter: <stdout>: ", 0) == 0);
+      CHECK(std::count(ended.err.begin(), ended.err.end(), '\n') == 1);
+    }
+    Pipe out;
+    out.CloseRead();
+    Ended gone = RunWithStdout(args, out.write_end());
+    CHECK(gone.code == 0);
+    CHECK(gone.err.empty());
+  }
+  if (full >= 0) close(full);
 }
 
 // The dedupe tests cover SIGTERM; every shutdown signal must behave the same.
