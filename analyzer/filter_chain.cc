@@ -38,9 +38,16 @@ Result<DedupeOptions> MakeDedupeOptions(const RuleBook& rules, const FilterOptio
 
 }  // namespace
 
-FilterChain::FilterChain(std::unique_ptr<EventSink> classify, std::unique_ptr<DedupeFilter> dedupe)
-    : dedupe_(std::move(dedupe)), classify_(std::move(classify)) {
+FilterChain::FilterChain(std::unique_ptr<EventSink> classify, std::unique_ptr<DedupeFilter> dedupe,
+                         std::unique_ptr<NewlineGuard> guard)
+    : guard_(std::move(guard)), dedupe_(std::move(dedupe)), classify_(std::move(classify)) {
   head_ = classify_ ? classify_.get() : dedupe_.get();
+}
+
+DedupeStats FilterChain::stats() const {
+  DedupeStats stats = dedupe_->stats();
+  stats.bytes_out += guard_->bytes_added();  // written too, though no filter decided on them
+  return stats;
 }
 
 Result<std::unique_ptr<FilterChain>> BuildFilterChain(const RuleBook& rules,
@@ -48,15 +55,16 @@ Result<std::unique_ptr<FilterChain>> BuildFilterChain(const RuleBook& rules,
                                                       EventSink* final_sink) {
   Result<DedupeOptions> dedupe_options = MakeDedupeOptions(rules, options);
   if (!dedupe_options.ok()) return dedupe_options.status();
-  auto dedupe = std::make_unique<DedupeFilter>(std::move(*dedupe_options), final_sink);
+  auto guard = std::make_unique<NewlineGuard>(final_sink);
+  auto dedupe = std::make_unique<DedupeFilter>(std::move(*dedupe_options), guard.get());
   // Pure pass-through needs no classification: skipping it keeps `--dedupe none` at the
   // speed of reading and assembling alone.
   if (options.dedupe == DedupeMode::kNone)
-    return std::make_unique<FilterChain>(nullptr, std::move(dedupe));
+    return std::make_unique<FilterChain>(nullptr, std::move(dedupe), std::move(guard));
   if (!rules.classifier) return Status::Error("the rules hold no classifier");
   auto classify = std::make_unique<ClassifyStage>(rules.classifier, dedupe.get());
   classify->set_default_year(options.default_year != 0 ? options.default_year : CurrentUtcYear());
-  return std::make_unique<FilterChain>(std::move(classify), std::move(dedupe));
+  return std::make_unique<FilterChain>(std::move(classify), std::move(dedupe), std::move(guard));
 }
 
 }  // namespace sockfilter

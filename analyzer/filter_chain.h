@@ -1,13 +1,17 @@
 // FilterChain: the stages between the event assembler and a command's final sink,
 //
-//   assembler -> classify -> dedupe -> final sink
+//   assembler -> classify -> dedupe -> newline guard -> final sink
 //
 // built in one place from one plain FilterOptions, so that `sockfilter [filter]` and
 // `sockfilter compact` run the very same chain and compaction output is byte for byte the
-// filter's output.
+// filter's output. The newline guard (filters/newline_guard.h) owns the output's line
+// structure: input passes through as it is, but a marker or the next input's first line
+// after an unterminated last line starts a line of its own; an unterminated last line that
+// nothing follows stays unterminated.
 //
 // The chain owns its stages; `final_sink` is not owned and must outlive the chain. Push
-// events into head(); after Finish(), stats() holds the accounting (--stats).
+// events into head(); after Finish(), stats() holds the accounting (--stats), the guard's
+// newlines counted in bytes_out.
 //
 //   FilterOptions options;                 // --window, --keep, --dedupe, ...
 //   Result<std::unique_ptr<FilterChain>> chain = BuildFilterChain(rules, options, &out);
@@ -22,6 +26,7 @@
 #include "analyzer/event_sink.h"
 #include "analyzer/status.h"
 #include "filters/dedupe_filter.h"
+#include "filters/newline_guard.h"
 #include "filters/signature.h"
 #include "rules/rule_loader.h"
 
@@ -43,20 +48,23 @@ struct FilterOptions {
 
 class FilterChain {
  public:
-  FilterChain(std::unique_ptr<EventSink> classify, std::unique_ptr<DedupeFilter> dedupe);
+  FilterChain(std::unique_ptr<EventSink> classify, std::unique_ptr<DedupeFilter> dedupe,
+              std::unique_ptr<NewlineGuard> guard);
 
   // Where the assembler's events go.
   EventSink* head() const { return head_; }
-  const DedupeStats& stats() const { return dedupe_->stats(); }
+  DedupeStats stats() const;
 
  private:
-  std::unique_ptr<DedupeFilter> dedupe_;  // destroyed after classify_, which feeds it
+  // Each stage is destroyed after the one that feeds it.
+  std::unique_ptr<NewlineGuard> guard_;
+  std::unique_ptr<DedupeFilter> dedupe_;
   std::unique_ptr<EventSink> classify_;
   EventSink* head_;
 };
 
-// Checks `options` and builds classify -> dedupe -> `final_sink`. Fails (with a message
-// naming the option) when a value is out of range or the rules cannot classify.
+// Checks `options` and builds classify -> dedupe -> newline guard -> `final_sink`. Fails (with a
+// message naming the option) when a value is out of range or the rules cannot classify.
 Result<std::unique_ptr<FilterChain>> BuildFilterChain(const RuleBook& rules,
                                                       const FilterOptions& options,
                                                       EventSink* final_sink);

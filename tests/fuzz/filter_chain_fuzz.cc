@@ -7,7 +7,8 @@
 //     input, and the lines= of all markers add up to lines_suppressed;
 //   - nothing is invented or reordered: the events that pass are input events, whole, in
 //     input order; with --dedupe none they are the input, byte for byte, and no marker;
-//   - a marker is exactly one line; a JSON marker parses as JSON;
+//   - a marker is exactly one line, at the start of a line; a JSON marker parses as JSON;
+//   - the newline guard's "\n" comes only after an unterminated line;
 //   - bytes_out counts every byte written, markers included;
 //   - signature masking that passes over plain text in SIMD steps masks the input as the
 //     byte-by-byte loop does.
@@ -52,12 +53,21 @@ class CheckingSink : public EventSink {
 
   void OnEvent(const Event& event) override {
     bytes_ += event.raw.size();
-    if (event.kind == EventKind::kMarker) return OnMarker(event.raw);
-    FUZZ_CHECK(event.offset >= next_offset_);
-    FUZZ_CHECK(event.raw == input_.substr(event.offset, event.raw.size()));
-    next_offset_ = event.offset + event.raw.size();
-    lines_ += event.line_count;
-    passed_ += event.raw;
+    if (event.kind == EventKind::kMarker) {
+      if (event.raw == "\n" && event.line_count == 0) {  // the newline guard's
+        FUZZ_CHECK(!at_line_start_);
+      } else {
+        FUZZ_CHECK(at_line_start_);
+        OnMarker(event.raw);
+      }
+    } else {
+      FUZZ_CHECK(event.offset >= next_offset_);
+      FUZZ_CHECK(event.raw == input_.substr(event.offset, event.raw.size()));
+      next_offset_ = event.offset + event.raw.size();
+      lines_ += event.line_count;
+      passed_ += event.raw;
+    }
+    if (!event.raw.empty()) at_line_start_ = event.raw.back() == '\n';
   }
 
   uint64_t bytes() const { return bytes_; }
@@ -88,6 +98,7 @@ class CheckingSink : public EventSink {
   uint64_t lines_ = 0;
   uint64_t markers_ = 0;
   uint64_t marker_lines_ = 0;
+  bool at_line_start_ = true;
   std::string passed_;
 };
 
