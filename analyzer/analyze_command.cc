@@ -9,6 +9,7 @@
 #include "analyzer/analyze_run.h"
 #include "analyzer/cli.h"
 #include "analyzer/commands.h"
+#include "analyzer/diagnostics.h"
 #include "analyzer/input_list.h"
 #include "analyzer/load_rules.h"
 #include "analyzer/progress.h"
@@ -62,7 +63,7 @@ int RunAnalyzeCommand(const Args& args) {
 
   Result<RuleBook> rules = LoadRulesFor(raw.common);
   if (!rules.ok()) {
-    spdlog::error("{}", rules.status().message());
+    LogErrorLines(rules.status().message());
     return kExitUsage;
   }
   Result<ReportPlan> plan = BuildReportPlan(raw.report, rules->causes);

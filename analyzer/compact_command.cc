@@ -10,6 +10,7 @@
 #include "analyzer/cli.h"
 #include "analyzer/commands.h"
 #include "analyzer/compress_sink.h"
+#include "analyzer/diagnostics.h"
 #include "analyzer/filter_chain.h"
 #include "analyzer/load_rules.h"
 #include "filters/compactor.h"
@@ -152,7 +153,7 @@ int RunCompactCommand(const Args& args) {
   }
   Result<RuleBook> rules = LoadRulesFor(raw.common);
   if (!rules.ok()) {
-    spdlog::error("{}", rules.status().message());
+    LogErrorLines(rules.status().message());
     return kExitUsage;
   }
   // A file-size limit must surface as a write error (EFBIG) we can report and clean up

@@ -29,4 +29,14 @@ void SetupDiagnostics(int verbosity) {
   spdlog::set_default_logger(logger);
 }
 
+void LogErrorLines(std::string_view message) {
+  while (!message.empty()) {
+    const size_t end = message.find('\n');
+    const std::string_view line = message.substr(0, end);
+    if (!line.empty()) spdlog::error("{}", line);
+    if (end == std::string_view::npos) break;
+    message.remove_prefix(end + 1);
+  }
+}
+
 }  // namespace sockfilter

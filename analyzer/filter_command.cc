@@ -9,6 +9,7 @@
 #include "analyzer/chain_options.h"
 #include "analyzer/cli.h"
 #include "analyzer/commands.h"
+#include "analyzer/diagnostics.h"
 #include "analyzer/filter_chain.h"
 #include "analyzer/load_rules.h"
 #include "analyzer/output_sink.h"
@@ -77,7 +78,7 @@ int RunFilterCommand(const Args& args) {
 
   Result<RuleBook> rules = LoadRulesFor(raw.common);
   if (!rules.ok()) {
-    spdlog::error("{}", rules.status().message());
+    LogErrorLines(rules.status().message());
     return kExitUsage;
   }
   PipelineOptions pipeline;

@@ -1,5 +1,6 @@
 // The rules a command runs with: the default rule files (installed or embedded), then the
-// files of every --rules DIR, whose rules add to or override the defaults by id. A command
+// files of every --rules DIR (each directory once), whose rules add to or override the
+// defaults by id; two of those files that define one id are refused. A command
 // that runs logs through them skips the built-in rules' examples (ExampleChecks);
 // `rules check` checks every example.
 #pragma once

@@ -10,6 +10,7 @@
 #include "analyzer/byte_source.h"
 #include "analyzer/cli.h"
 #include "analyzer/commands.h"
+#include "analyzer/diagnostics.h"
 #include "analyzer/load_rules.h"
 #include "analyzer/report_args.h"
 #include "analyzer/summary_json.h"
@@ -88,7 +89,7 @@ int RunMergeCommand(const Args& args) {
   if (inputs.empty()) inputs.push_back("-");
   Result<RuleBook> rules = LoadRulesFor(common);
   if (!rules.ok()) {
-    spdlog::error("{}", rules.status().message());
+    LogErrorLines(rules.status().message());
     return kExitUsage;
   }
   Result<ReportPlan> plan = BuildReportPlan(report, rules->causes);

@@ -7,6 +7,7 @@
 
 #include "analyzer/cli.h"
 #include "analyzer/commands.h"
+#include "analyzer/diagnostics.h"
 #include "analyzer/load_rules.h"
 
 namespace sockfilter {
@@ -63,7 +64,7 @@ int CheckDir(const CommonOptions& common, const std::string& dir) {
     set.push_back(file);
     Result<RuleBook> book = LoadRuleBook(set);
     if (!book.ok()) {
-      spdlog::error("{}", book.status().message());
+      LogErrorLines(book.status().message());
       ++errors;
     }
   }
@@ -72,7 +73,7 @@ int CheckDir(const CommonOptions& common, const std::string& dir) {
   with_dir.rule_dirs.push_back(dir);
   Result<RuleBook> book = LoadRulesFor(with_dir, ExampleChecks::kAll);
   if (!book.ok()) {
-    spdlog::error("{}", book.status().message());
+    LogErrorLines(book.status().message());
     return kExitInputError;
   }
   Print(dir + ": " + std::to_string(files->size()) + " files ok (" +
@@ -107,7 +108,7 @@ int RunRulesCommand(const Args& args) {
   Result<RuleBook> book =
       LoadRulesFor(common, check ? ExampleChecks::kAll : ExampleChecks::kSkipBuiltIn);
   if (!book.ok()) {
-    spdlog::error("{}", book.status().message());
+    LogErrorLines(book.status().message());
     return check ? kExitInputError : kExitUsage;
   }
   if (list) {

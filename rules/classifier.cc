@@ -7,6 +7,8 @@
 #include <cstring>
 #include <map>
 
+#include "rules/rule_problems.h"
+
 namespace sockfilter {
 
 namespace {
@@ -117,7 +119,8 @@ bool ContainsFolded(std::string_view text, const std::string& literal, uint32_t 
 
 Classifier::~Classifier() = default;
 
-Status Classifier::AddRule(const ClassifyRuleSpec& spec, const std::vector<std::string>& causes) {
+bool Classifier::AddRule(const ClassifyRuleSpec& spec, const std::vector<std::string>& causes,
+                         RuleProblems* problems) {
   RuleInfo info;
   info.id = spec.id;
   info.source = spec.source;
@@ -126,11 +129,15 @@ Status Classifier::AddRule(const ClassifyRuleSpec& spec, const std::vector<std::
   info.pattern = spec.pattern;
   info.examples = spec.examples;
   info.counter_examples = spec.counter_examples;
+  bool ok = true;
   if (spec.kind == ClassifyRuleSpec::Kind::kCause) {
     auto it = std::find(causes.begin(), causes.end(), spec.cause);
-    if (it == causes.end())
-      return Status::Error(RuleError(spec, "unknown cause `" + spec.cause + "`"));
-    info.cause = static_cast<int>(it - causes.begin());
+    if (it != causes.end()) {
+      info.cause = static_cast<int>(it - causes.begin());
+    } else {
+      problems->Add(RuleError(spec, "unknown cause `" + spec.cause + "`"));
+      ok = false;  // and the pattern's problems are reported too
+    }
   }
   Rule rule;
   // The prefilter's FilteredRE2 compiles the pattern anyway: its RE2 is the rule's, not a
@@ -139,8 +146,8 @@ Status Classifier::AddRule(const ClassifyRuleSpec& spec, const std::vector<std::
   int id = 0;
   if (rule.filter->Add(spec.pattern, PatternOptions(), &id) != re2::RE2::NoError) {
     re2::RE2 bad(spec.pattern, PatternOptions());  // for RE2's message, which Add drops
-    return Status::Error(
-        RuleError(spec, "bad pattern: " + bad.error() + " at `" + bad.error_arg() + "`"));
+    problems->Add(RuleError(spec, "bad pattern: " + bad.error() + " at `" + bad.error_arg() + "`"));
+    return false;
   }
   rule.regex = &rule.filter->GetRE2(id);
   rule.groups = 1;
@@ -151,11 +158,14 @@ Status Classifier::AddRule(const ClassifyRuleSpec& spec, const std::vector<std::
                 : (name == "endpoint" || name == "upstream") ? &rule.endpoint
                                                              : nullptr;
     if (slot == nullptr) {
-      return Status::Error(RuleError(
+      problems->Add(RuleError(
           spec, "unknown capture name `" + name + "` (use peer, errno, endpoint or upstream)"));
+      return false;
     }
-    if (index >= kMaxGroups)
-      return Status::Error(RuleError(spec, "too many groups before `" + name + "`"));
+    if (index >= kMaxGroups) {
+      problems->Add(RuleError(spec, "too many groups before `" + name + "`"));
+      return false;
+    }
     *slot = index;
     rule.groups = std::max(rule.groups, index + 1);
   }
@@ -168,14 +178,16 @@ Status Classifier::AddRule(const ClassifyRuleSpec& spec, const std::vector<std::
     rule.required.emplace_back(atom, AnchorOf(atom));
   }
   if (info.atoms.empty()) {
-    return Status::Error(RuleError(spec, "pattern has no literal text of " +
-                                             std::to_string(LiteralSieve::kMinAtom) +
-                                             "+ bytes that every match contains (needed by the "
-                                             "prefilter)"));
+    problems->Add(RuleError(spec, "pattern has no literal text of " +
+                                      std::to_string(LiteralSieve::kMinAtom) +
+                                      "+ bytes that every match contains (needed by the "
+                                      "prefilter)"));
+    return false;
   }
+  if (!ok) return false;
   infos_.push_back(std::move(info));
   rules_.push_back(std::move(rule));
-  return Status::Ok();
+  return true;
 }
 
 Result<std::shared_ptr<const Classifier>> Classifier::Compile(
@@ -184,9 +196,13 @@ Result<std::shared_ptr<const Classifier>> Classifier::Compile(
   if (causes.size() > kMaxCauses)
     return Status::Error("too many causes (" + std::to_string(causes.size()) + ", at most 32)");
   std::shared_ptr<Classifier> c(new Classifier());
-  for (const ClassifyRuleSpec& spec : specs) {
-    Status s = c->AddRule(spec, causes);
-    if (!s.ok()) return s;
+  // Every rule's problems are reported: a rule that cannot be compiled is left out, and the
+  // others are compiled and their examples checked all the same.
+  RuleProblems problems;
+  std::vector<int> rule_of(specs.size(), -1);  // spec -> its rule; -1 when left out
+  for (size_t s = 0; s < specs.size(); ++s) {
+    if (c->AddRule(specs[s], causes, &problems))
+      rule_of[s] = static_cast<int>(c->rules_.size()) - 1;
   }
   std::map<std::string, int> atom_index;
   std::vector<std::string> atoms;
@@ -203,11 +219,11 @@ Result<std::shared_ptr<const Classifier>> Classifier::Compile(
   c->sieve_ = LiteralSieve::Build(atoms);
   for (size_t r = 0; r < c->rules_.size(); ++r)
     c->PlaceLiteralStarts(static_cast<int>(r), atom_index);
-  for (size_t r = 0; r < specs.size(); ++r) {
-    if (checks == ExampleChecks::kSkipBuiltIn && specs[r].built_in) continue;
-    Status s = c->CheckExamples(specs[r], static_cast<int>(r));
-    if (!s.ok()) return s;
+  for (size_t s = 0; s < specs.size(); ++s) {
+    if (rule_of[s] < 0 || (checks == ExampleChecks::kSkipBuiltIn && specs[s].built_in)) continue;
+    c->CheckExamples(specs[s], rule_of[s], &problems);
   }
+  if (!problems.empty()) return problems.ToStatus();
   return std::shared_ptr<const Classifier>(std::move(c));
 }
 
@@ -236,17 +252,17 @@ void Classifier::PlaceLiteralStarts(int index, const std::map<std::string, int>&
                             rule.literal_starts.end());
 }
 
-Status Classifier::CheckExamples(const ClassifyRuleSpec& spec, int index) const {
+void Classifier::CheckExamples(const ClassifyRuleSpec& spec, int index,
+                               RuleProblems* problems) const {
   for (const std::string& example : spec.examples) {
     std::vector<int> rules = MatchingRules(example);
     if (std::find(rules.begin(), rules.end(), index) == rules.end())
-      return Status::Error(RuleError(spec, "example does not match: \"" + example + "\""));
+      problems->Add(RuleError(spec, "example does not match: \"" + example + "\""));
   }
   for (const std::string& counter : spec.counter_examples) {
     if (re2::RE2::PartialMatch(counter, *rules_[index].regex))
-      return Status::Error(RuleError(spec, "counter-example matches: \"" + counter + "\""));
+      problems->Add(RuleError(spec, "counter-example matches: \"" + counter + "\""));
   }
-  return Status::Ok();
 }
 
 void Classifier::CollectHits(std::string_view text, Scratch* scratch) const {

@@ -45,6 +45,8 @@ class RE2;
 
 namespace sockfilter {
 
+class RuleProblems;
+
 struct ClassifyRuleSpec {
   enum class Kind { kCause, kChain };
   Kind kind = Kind::kCause;
@@ -118,9 +120,10 @@ class Classifier {
     std::vector<std::string> atoms;  // the prefilter's literals (lower case)
   };
 
-  // Compiles the rules; the error names the file, the rule id and the problem (bad pattern
-  // with RE2's error and its argument, unknown cause, unknown capture name, no literal for
-  // the prefilter, an example that does not match, a counter-example that does).
+  // Compiles the rules; the error has a line for every problem, each naming the file, the
+  // rule id and the problem (bad pattern with RE2's error and its argument, unknown cause,
+  // unknown capture name, no literal for the prefilter, an example that does not match, a
+  // counter-example that does).
   static Result<std::shared_ptr<const Classifier>> Compile(
       const std::vector<ClassifyRuleSpec>& specs, const std::vector<std::string>& causes,
       ExampleChecks checks = ExampleChecks::kAll);
@@ -162,8 +165,12 @@ class Classifier {
   };
 
   Classifier() = default;
-  Status AddRule(const ClassifyRuleSpec& spec, const std::vector<std::string>& causes);
-  Status CheckExamples(const ClassifyRuleSpec& spec, int index) const;
+  // Adds the rule, or adds its problems to `problems` and returns false.
+  bool AddRule(const ClassifyRuleSpec& spec, const std::vector<std::string>& causes,
+               RuleProblems* problems);
+  // Adds to `problems` each example of rule `index` that it does not match, and each
+  // counter-example that it does.
+  void CheckExamples(const ClassifyRuleSpec& spec, int index, RuleProblems* problems) const;
   void CollectHits(std::string_view text, Scratch* scratch) const;
   // The line [begin, end) of `text` holds scratch->hits[first_hit, last_hit).
   void MatchLine(std::string_view text, size_t begin, size_t end, size_t first_hit, size_t last_hit,

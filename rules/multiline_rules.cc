@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "rules/match_memo.h"
+#include "rules/rule_problems.h"
 
 namespace sockfilter {
 
@@ -86,15 +87,23 @@ Result<std::shared_ptr<const MultilineRules>> MultilineRules::Compile(
     const std::vector<MultilineRuleSpec>& specs) {
   std::shared_ptr<MultilineRules> rules(new MultilineRules());
   rules->StateIndex("record");
+  RuleProblems problems;  // every rule's, not only the first
   for (const MultilineRuleSpec& spec : specs) {
-    if (spec.from.empty()) return Status::Error(RuleError(spec, "`from` lists no state"));
+    if (spec.from.empty()) {
+      problems.Add(RuleError(spec, "`from` lists no state"));
+      continue;
+    }
     Result<std::unique_ptr<Rule>> compiled = CompileRule(spec);
-    if (!compiled.ok()) return compiled.status();
+    if (!compiled.ok()) {
+      problems.Add(compiled.status());
+      continue;
+    }
     std::unique_ptr<Rule> rule = std::move(*compiled);
     rule->to = rules->StateIndex(spec.to);
     for (const std::string& from : spec.from) rules->AddCandidates(rules->StateIndex(from), *rule);
     rules->rules_.push_back(std::move(rule));
   }
+  if (!problems.empty()) return problems.ToStatus();
   rules->specs_ = specs;
   return std::shared_ptr<const MultilineRules>(std::move(rules));
 }
@@ -137,14 +146,16 @@ Result<std::unique_ptr<MultilineRules::Rule>> MultilineRules::CompileRule(
     rule->pattern_prefix = PatternPrefix(rule->min_prefix, max);
     rule->memo_id = MatchMemo::NewTestId();
   }
+  RuleProblems problems;  // each example that fails
   for (const std::string& example : spec.examples) {
     if (!rule->Matches(example))
-      return Status::Error(RuleError(spec, "example does not match: \"" + example + "\""));
+      problems.Add(RuleError(spec, "example does not match: \"" + example + "\""));
   }
   for (const std::string& counter : spec.counter_examples) {
     if (rule->Matches(counter))
-      return Status::Error(RuleError(spec, "counter-example matches: \"" + counter + "\""));
+      problems.Add(RuleError(spec, "counter-example matches: \"" + counter + "\""));
   }
+  if (!problems.empty()) return problems.ToStatus();
   return rule;
 }
 

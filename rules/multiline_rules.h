@@ -50,7 +50,8 @@ struct MultilineRuleSpec {
 
 class MultilineRules {
  public:
-  // Compiles the rules; the error names the file, the rule id and the problem.
+  // Compiles the rules; the error has a line for every problem, each naming the file, the
+  // rule id and the problem.
   static Result<std::shared_ptr<const MultilineRules>> Compile(
       const std::vector<MultilineRuleSpec>& specs);
 

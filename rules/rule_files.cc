@@ -38,7 +38,12 @@ Result<std::vector<RuleFile>> DefaultRuleFiles() {
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
     fs::path installed = exe.parent_path().parent_path() / "share" / "sockfilter" / "rules";
-    if (fs::is_directory(installed, ec)) return ReadRuleDir(installed.string());
+    if (fs::is_directory(installed, ec)) {
+      Result<std::vector<RuleFile>> files = ReadRuleDir(installed.string());
+      if (files.ok())
+        for (RuleFile& file : *files) file.installed = true;
+      return files;
+    }
   }
   return EmbeddedRuleFiles();
 }

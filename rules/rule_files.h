@@ -2,7 +2,8 @@
 //
 // The rules are data. The build embeds the project's rules/*.toml into the binary, so it
 // works from any directory; an installed copy (PREFIX/share/sockfilter/rules) is preferred
-// when present, and `--rules DIR` adds files whose rules add to or override those by id.
+// when present. Those are the default rules; `--rules DIR` adds files whose rules add to or
+// override the default rules by id (not each other's: see LoadRuleBook).
 #pragma once
 
 #include <string>
@@ -15,8 +16,13 @@ namespace sockfilter {
 struct RuleFile {
   std::string name;  // path shown in messages ("(embedded)/java.toml" for built-in rules)
   std::string text;
-  bool built_in = false;  // compiled into the binary (its examples are tested at build time)
+  bool built_in = false;   // compiled into the binary (its examples are tested at build time)
+  bool installed = false;  // read from the installed directory, which replaces the built-in files
 };
+
+// Whether `file` is one of the default rules (built in, or their installed copy), which files
+// of --rules directories may override.
+inline bool IsDefaultRuleFile(const RuleFile& file) { return file.built_in || file.installed; }
 
 // The rules/*.toml files of the source tree, compiled in.
 const std::vector<RuleFile>& EmbeddedRuleFiles();
@@ -24,8 +30,8 @@ const std::vector<RuleFile>& EmbeddedRuleFiles();
 // Every *.toml file in `dir`, in name order. An unreadable directory or file is an error.
 Result<std::vector<RuleFile>> ReadRuleDir(const std::string& dir);
 
-// The default rules: the installed directory beside the executable when it exists, else
-// the embedded copy.
+// The default rules: the installed directory beside the executable when it exists (its files
+// marked `installed`), else the embedded copy.
 Result<std::vector<RuleFile>> DefaultRuleFiles();
 
 }  // namespace sockfilter

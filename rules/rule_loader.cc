@@ -3,7 +3,10 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <set>
 #include <sstream>
+
+#include "rules/rule_problems.h"
 
 namespace sockfilter {
 
@@ -15,15 +18,22 @@ std::string Where(const RuleFile& file, const toml::source_region& region) {
   return out.str();
 }
 
+// What messages about a table say after its place: "rule ID: " once its id is known.
+std::string Context(const char* what, const toml::table& table) {
+  const auto* id = table.get_as<std::string>("id");
+  return id == nullptr ? std::string() : std::string(what) + " " + id->get() + ": ";
+}
+
 Status ReadStrings(const RuleFile& file, const toml::table& table, const char* key,
-                   std::vector<std::string>* out) {
+                   const std::string& context, std::vector<std::string>* out) {
   const toml::node* node = table.get(key);
   if (node == nullptr) return Status::Ok();
   if (const toml::array* array = node->as_array()) {
     for (const toml::node& item : *array) {
       const auto* value = item.as_string();
       if (value == nullptr)
-        return Status::Error(Where(file, item.source()) + ": `" + key + "` must list strings");
+        return Status::Error(Where(file, item.source()) + ": " + context + "`" + key +
+                             "` must list strings");
       out->push_back(value->get());
     }
     return Status::Ok();
@@ -32,95 +42,27 @@ Status ReadStrings(const RuleFile& file, const toml::table& table, const char* k
     out->push_back(value->get());
     return Status::Ok();
   }
-  return Status::Error(Where(file, node->source()) + ": `" + key + "` must be a string list");
+  return Status::Error(Where(file, node->source()) + ": " + context + "`" + key +
+                       "` must be a string list");
 }
 
-Result<std::string> ReadString(const RuleFile& file, const toml::table& table, const char* key) {
+Result<std::string> ReadString(const RuleFile& file, const toml::table& table, const char* key,
+                               const std::string& context) {
   const toml::node* node = table.get(key);
   if (node == nullptr || !node->is_string())
-    return Status::Error(Where(file, table.source()) + ": missing string `" + key + "`");
+    return Status::Error(Where(file, table.source()) + ": " + context + "missing string `" + key +
+                         "`");
   return node->as_string()->get();
-}
-
-Status ParseMultiline(const RuleFile& file, const toml::table& root,
-                      std::vector<MultilineRuleSpec>* specs) {
-  const toml::array* array = root["multiline"].as_array();
-  if (array == nullptr) return Status::Ok();
-  for (const toml::node& node : *array) {
-    const toml::table* table = node.as_table();
-    if (table == nullptr) return Status::Error(Where(file, node.source()) + ": not a table");
-    MultilineRuleSpec spec;
-    spec.source = file.name;
-    for (auto [key, field] : {std::pair{"id", &spec.id}, std::pair{"to", &spec.to}}) {
-      Result<std::string> value = ReadString(file, *table, key);
-      if (!value.ok()) return value.status();
-      *field = *value;
-    }
-    if (table->contains("pattern")) {
-      Result<std::string> value = ReadString(file, *table, "pattern");
-      if (!value.ok()) return value.status();
-      spec.pattern = *value;
-    }
-    for (auto [key, field] :
-         {std::pair{"from", &spec.from}, std::pair{"prefix", &spec.prefixes},
-          std::pair{"contains", &spec.contains}, std::pair{"examples", &spec.examples},
-          std::pair{"counter_examples", &spec.counter_examples}}) {
-      Status s = ReadStrings(file, *table, key, field);
-      if (!s.ok()) return s;
-    }
-    auto same_id = [&](const MultilineRuleSpec& other) { return other.id == spec.id; };
-    auto existing = std::find_if(specs->begin(), specs->end(), same_id);
-    if (existing != specs->end() && existing->source == file.name)
-      return Status::Error(Where(file, table->source()) + ": duplicate rule id " + spec.id);
-    if (existing != specs->end()) {
-      *existing = std::move(spec);  // a later file overrides by id
-    } else {
-      specs->push_back(std::move(spec));
-    }
-  }
-  return Status::Ok();
 }
 
 // Fails on a key the table does not know: a misspelt `counter_example` would otherwise
 // silently check nothing.
 Status CheckKeys(const RuleFile& file, const toml::table& table,
-                 std::initializer_list<std::string_view> known) {
+                 std::initializer_list<std::string_view> known, const std::string& context) {
   for (const auto& [key, value] : table) {
     if (std::find(known.begin(), known.end(), key.str()) == known.end())
-      return Status::Error(Where(file, value.source()) + ": unknown key `" +
+      return Status::Error(Where(file, value.source()) + ": " + context + "unknown key `" +
                            std::string(key.str()) + "`");
-  }
-  return Status::Ok();
-}
-
-Status ParseCauses(const RuleFile& file, const toml::table& root, std::vector<CauseInfo>* causes,
-                   std::vector<std::string>* sources) {
-  const toml::array* array = root["cause"].as_array();
-  if (array == nullptr) return Status::Ok();
-  for (const toml::node& node : *array) {
-    const toml::table* table = node.as_table();
-    if (table == nullptr) return Status::Error(Where(file, node.source()) + ": not a table");
-    Status s = CheckKeys(file, *table, {"id", "description"});
-    if (!s.ok()) return s;
-    CauseInfo cause;
-    for (auto [key, field] :
-         {std::pair{"id", &cause.id}, std::pair{"description", &cause.description}}) {
-      Result<std::string> value = ReadString(file, *table, key);
-      if (!value.ok()) return value.status();
-      *field = *value;
-    }
-    auto same = [&](const CauseInfo& other) { return other.id == cause.id; };
-    auto existing = std::find_if(causes->begin(), causes->end(), same);
-    size_t index = existing - causes->begin();
-    if (existing != causes->end() && (*sources)[index] == file.name)
-      return Status::Error(Where(file, table->source()) + ": duplicate cause id " + cause.id);
-    if (existing != causes->end()) {
-      *existing = std::move(cause);
-      (*sources)[index] = file.name;
-    } else {
-      causes->push_back(std::move(cause));
-      sources->push_back(file.name);
-    }
   }
   return Status::Ok();
 }
@@ -128,12 +70,15 @@ Status ParseCauses(const RuleFile& file, const toml::table& root, std::vector<Ca
 Result<ClassifyRuleSpec> ReadClassifyRule(const RuleFile& file, const toml::table& table,
                                           ClassifyRuleSpec::Kind kind) {
   bool is_cause = kind == ClassifyRuleSpec::Kind::kCause;
+  const std::string context = Context("rule", table);
   Status s =
       is_cause
           ? CheckKeys(file, table,
-                      {"id", "cause", "pattern", "description", "examples", "counter_examples"})
+                      {"id", "cause", "pattern", "description", "examples", "counter_examples"},
+                      context)
           : CheckKeys(file, table,
-                      {"id", "root", "pattern", "description", "examples", "counter_examples"});
+                      {"id", "root", "pattern", "description", "examples", "counter_examples"},
+                      context);
   if (!s.ok()) return s;
   ClassifyRuleSpec spec;
   spec.kind = kind;
@@ -144,78 +89,182 @@ Result<ClassifyRuleSpec> ReadClassifyRule(const RuleFile& file, const toml::tabl
                                                                 {"pattern", &spec.pattern}};
   required.push_back(is_cause ? std::pair{"cause", &spec.cause} : std::pair{"root", &root});
   for (auto [key, field] : required) {
-    Result<std::string> value = ReadString(file, table, key);
+    Result<std::string> value = ReadString(file, table, key, context);
     if (!value.ok()) return value.status();
     *field = *value;
   }
   if (!is_cause && root != "first" && root != "last")
-    return Status::Error(Where(file, table.source()) + ": rule " + spec.id +
-                         ": `root` must be \"first\" or \"last\"");
+    return Status::Error(Where(file, table.source()) + ": " + context +
+                         "`root` must be \"first\" or \"last\"");
   spec.root_first = root == "first";
   if (const auto* text = table.get_as<std::string>("description")) spec.description = text->get();
   for (auto [key, field] : {std::pair{"examples", &spec.examples},
                             std::pair{"counter_examples", &spec.counter_examples}}) {
-    Status st = ReadStrings(file, table, key, field);
+    Status st = ReadStrings(file, table, key, context, field);
     if (!st.ok()) return st;
   }
   return spec;
 }
 
-Status ParseClassifyRules(const RuleFile& file, const toml::table& root, const char* table_name,
-                          ClassifyRuleSpec::Kind kind, std::vector<ClassifyRuleSpec>* specs) {
-  const toml::array* array = root[table_name].as_array();
-  if (array == nullptr) return Status::Ok();
-  for (const toml::node& node : *array) {
-    const toml::table* table = node.as_table();
-    if (table == nullptr) return Status::Error(Where(file, node.source()) + ": not a table");
-    Result<ClassifyRuleSpec> spec = ReadClassifyRule(file, *table, kind);
-    if (!spec.ok()) return spec.status();
-    auto same_id = [&](const ClassifyRuleSpec& other) { return other.id == spec->id; };
-    auto existing = std::find_if(specs->begin(), specs->end(), same_id);
-    if (existing != specs->end() && existing->source == file.name)
-      return Status::Error(Where(file, table->source()) + ": duplicate rule id " + spec->id);
-    if (existing != specs->end()) {
-      *existing = std::move(*spec);  // a later file overrides by id
-    } else {
-      specs->push_back(std::move(*spec));
-    }
+Result<MultilineRuleSpec> ReadMultilineRule(const RuleFile& file, const toml::table& table) {
+  const std::string context = Context("rule", table);
+  MultilineRuleSpec spec;
+  spec.source = file.name;
+  for (auto [key, field] : {std::pair{"id", &spec.id}, std::pair{"to", &spec.to}}) {
+    Result<std::string> value = ReadString(file, table, key, context);
+    if (!value.ok()) return value.status();
+    *field = *value;
   }
-  return Status::Ok();
+  if (table.contains("pattern")) {
+    Result<std::string> value = ReadString(file, table, "pattern", context);
+    if (!value.ok()) return value.status();
+    spec.pattern = *value;
+  }
+  for (auto [key, field] :
+       {std::pair{"from", &spec.from}, std::pair{"prefix", &spec.prefixes},
+        std::pair{"contains", &spec.contains}, std::pair{"examples", &spec.examples},
+        std::pair{"counter_examples", &spec.counter_examples}}) {
+    Status s = ReadStrings(file, table, key, context, field);
+    if (!s.ok()) return s;
+  }
+  return spec;
 }
 
-}  // namespace
+Result<CauseInfo> ReadCause(const RuleFile& file, const toml::table& table) {
+  const std::string context = Context("cause", table);
+  Status s = CheckKeys(file, table, {"id", "description"}, context);
+  if (!s.ok()) return s;
+  CauseInfo cause;
+  for (auto [key, field] :
+       {std::pair{"id", &cause.id}, std::pair{"description", &cause.description}}) {
+    Result<std::string> value = ReadString(file, table, key, context);
+    if (!value.ok()) return value.status();
+    *field = *value;
+  }
+  return cause;
+}
 
-Result<RuleBook> LoadRuleBook(const std::vector<RuleFile>& files, ExampleChecks checks) {
-  std::vector<MultilineRuleSpec> multiline;
-  std::vector<ClassifyRuleSpec> classify;
-  std::vector<CauseInfo> causes;
-  std::vector<std::string> cause_sources;
-  for (const RuleFile& file : files) {
+// Reads the tables of every file into specs, noting every problem on the way: a file with a
+// TOML syntax error stops there, a table with a problem is left out, the other tables and
+// files are still read (and compiled), so that each of their problems is reported too.
+class BookReader {
+ public:
+  explicit BookReader(const std::vector<RuleFile>& files) {
+    for (const RuleFile& file : files)
+      if (IsDefaultRuleFile(file)) default_files_.insert(file.name);
+  }
+
+  void Read(const RuleFile& file) {
     toml::table root;
     try {
       root = toml::parse(file.text, file.name);
     } catch (const toml::parse_error& error) {
-      return Status::Error(Where(file, error.source()) + ": " + std::string(error.description()));
+      problems_.Add(Where(file, error.source()) + ": " + std::string(error.description()));
+      return;
     }
-    Status s = ParseMultiline(file, root, &multiline);
-    if (s.ok()) s = ParseCauses(file, root, &causes, &cause_sources);
-    if (s.ok())
-      s = ParseClassifyRules(file, root, "rule", ClassifyRuleSpec::Kind::kCause, &classify);
-    if (s.ok())
-      s = ParseClassifyRules(file, root, "chain", ClassifyRuleSpec::Kind::kChain, &classify);
-    if (!s.ok()) return s;
+    ReadTables<MultilineRuleSpec>(file, root, "multiline", "rule", &multiline_, ReadMultilineRule);
+    ReadTables<CauseInfo>(file, root, "cause", "cause", &causes_, ReadCause);
+    for (auto [name, kind] : {std::pair{"rule", ClassifyRuleSpec::Kind::kCause},
+                              std::pair{"chain", ClassifyRuleSpec::Kind::kChain}}) {
+      ReadTables<ClassifyRuleSpec>(file, root, name, "rule", &classify_,
+                                   [kind = kind](const RuleFile& f, const toml::table& t) {
+                                     return ReadClassifyRule(f, t, kind);
+                                   });
+    }
   }
-  RuleBook book;
-  auto compiled = MultilineRules::Compile(multiline);
-  if (!compiled.ok()) return compiled.status();
-  book.multiline = *compiled;
-  std::vector<std::string> cause_ids;
-  for (const CauseInfo& cause : causes) cause_ids.push_back(cause.id);
-  auto classifier = Classifier::Compile(classify, cause_ids, checks);
-  if (!classifier.ok()) return classifier.status();
-  book.classifier = *classifier;
-  book.causes = std::move(causes);
-  return book;
+
+  // Once, after every file was read.
+  Result<RuleBook> Compile(ExampleChecks checks) {
+    RuleBook book;
+    auto multiline = MultilineRules::Compile(Values(&multiline_));
+    if (multiline.ok()) book.multiline = *multiline;
+    problems_.Add(multiline.status());
+    std::vector<std::string> cause_ids;
+    for (const Defined<CauseInfo>& cause : causes_) cause_ids.push_back(cause.value.id);
+    auto classifier = Classifier::Compile(Values(&classify_), cause_ids, checks);
+    if (classifier.ok()) book.classifier = *classifier;
+    problems_.Add(classifier.status());
+    if (!problems_.empty()) return problems_.ToStatus();
+    for (Defined<CauseInfo>& cause : causes_) book.causes.push_back(std::move(cause.value));
+    return book;
+  }
+
+ private:
+  // A table's value and the file that defined it.
+  template <class T>
+  struct Defined {
+    T value;
+    std::string file;
+  };
+
+  template <class T>
+  static std::vector<T> Values(std::vector<Defined<T>>* defined) {
+    std::vector<T> values;
+    for (Defined<T>& d : *defined) values.push_back(std::move(d.value));
+    return values;
+  }
+
+  // Reads the `[[name]]` tables of `file` with `read` into `defined`: a new id is added, a
+  // known one replaced where overriding is allowed (see MayOverride).
+  template <class T, class Read>
+  void ReadTables(const RuleFile& file, const toml::table& root, const char* name, const char* what,
+                  std::vector<Defined<T>>* defined, Read read) {
+    const toml::array* array = root[name].as_array();
+    if (array == nullptr) return;
+    for (const toml::node& node : *array) {
+      const toml::table* table = node.as_table();
+      if (table == nullptr) {
+        problems_.Add(Where(file, node.source()) + ": not a table");
+        continue;
+      }
+      Result<T> value = read(file, *table);
+      if (!value.ok()) {
+        problems_.Add(value.status());
+        continue;
+      }
+      auto same_id = [&](const Defined<T>& other) { return other.value.id == value->id; };
+      auto existing = std::find_if(defined->begin(), defined->end(), same_id);
+      if (existing == defined->end()) {
+        defined->push_back({std::move(*value), file.name});
+      } else if (MayOverride(file, *table, what, value->id, existing->file)) {
+        *existing = {std::move(*value), file.name};
+      }
+    }
+  }
+
+  // Whether `table` of `file` may redefine `id`, defined before in the file named `earlier`.
+  // Only a --rules file overriding a default rule may: that is what --rules is for. The same
+  // id twice in one file, in two default files or in two --rules files (of one directory or
+  // of two) is ambiguous, and a problem.
+  bool MayOverride(const RuleFile& file, const toml::table& table, const char* what,
+                   const std::string& id, const std::string& earlier) {
+    const std::string duplicate = Where(file, table.source()) + ": duplicate " + what + " id " + id;
+    if (earlier == file.name) {
+      problems_.Add(duplicate);
+      return false;
+    }
+    const bool earlier_default = default_files_.count(earlier) > 0;
+    if (earlier_default && !IsDefaultRuleFile(file)) return true;
+    problems_.Add(duplicate + ", also defined in " + earlier +
+                  (IsDefaultRuleFile(file) ? ""
+                                           : " (--rules files override the built-in rules by id, "
+                                             "not each other)"));
+    return false;
+  }
+
+  std::set<std::string> default_files_;
+  std::vector<Defined<MultilineRuleSpec>> multiline_;
+  std::vector<Defined<CauseInfo>> causes_;
+  std::vector<Defined<ClassifyRuleSpec>> classify_;  // [[rule]] and [[chain]]: one id space
+  RuleProblems problems_;
+};
+
+}  // namespace
+
+Result<RuleBook> LoadRuleBook(const std::vector<RuleFile>& files, ExampleChecks checks) {
+  BookReader reader(files);
+  for (const RuleFile& file : files) reader.Read(file);
+  return reader.Compile(checks);
 }
 
 }  // namespace sockfilter

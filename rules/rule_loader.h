@@ -3,7 +3,8 @@
 //   Result<RuleBook> book = LoadRuleBook(files);
 //   if (!book.ok()) return book.status();   // "rules/java.toml:12:3: ..." or "...: rule X: ..."
 //
-// A file with any error is refused whole; nothing is half-loaded.
+// A file with any error is refused whole; nothing is half-loaded. The error reports every
+// problem of every file, one per line (a TOML syntax error ends its file's).
 #pragma once
 
 #include <memory>
@@ -32,8 +33,11 @@ struct RuleBook {
 
 // Reads `[[cause]]` (id, description), `[[rule]]` (id, cause, pattern, description,
 // examples, counter_examples), `[[chain]]` (id, pattern, root = "first" | "last", ...) and
-// `[[multiline]]` tables. Rules in later files override earlier rules with the same id; the
-// same id twice in one file is an error. Causes must be declared (rules/causes.toml).
+// `[[multiline]]` tables. A file read from a --rules directory may override a rule or cause
+// of the default files (IsDefaultRuleFile) by id. Any other id defined twice is an error
+// naming both files: twice in one file, in two default files, or in two --rules files (of
+// one directory or two: nothing says which should win). Causes must be declared
+// (rules/causes.toml).
 // `checks`: whose examples to check (Classifier::Compile).
 Result<RuleBook> LoadRuleBook(const std::vector<RuleFile>& files,
                               ExampleChecks checks = ExampleChecks::kAll);

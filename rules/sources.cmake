@@ -1,6 +1,7 @@
 # The rule data files, embedded into the binary as a fallback (see rule_files.h).
 set(SOCKFILTER_RULE_FILES
   ${CMAKE_CURRENT_LIST_DIR}/causes.toml
+  ${CMAKE_CURRENT_LIST_DIR}/dotnet.toml
   ${CMAKE_CURRENT_LIST_DIR}/errno.toml
   ${CMAKE_CURRENT_LIST_DIR}/go.toml
   ${CMAKE_CURRENT_LIST_DIR}/haproxy.toml

@@ -560,3 +560,72 @@ TEST_CASE("a required literal spelt with a letter RE2 folds under (?i) does not 
 
 }  // namespace
 }  // namespace sockfilter
+
+namespace sockfilter {
+namespace {
+
+TEST_CASE("the spellings of Node.js and .NET and Python that name the peer have it captured") {
+  struct Case {
+    const char* text;
+    const char* cause;
+    const char* peer;
+  };
+  const Case cases[] = {
+      // Node.js: console.error(message, err) with the peer in the message.
+      {"2024-03-11T03:13:31.410Z upstream request to 10.2.193.152:46040 failed: Error: read "
+       "ECONNRESET\n    at TCP.onStreamRead (node:internal/stream_base_commons:217:20) {\n"
+       "  errno: -104,\n  code: 'ECONNRESET',\n  syscall: 'read'\n}",
+       "conn_reset", "10.2.193.152:46040"},
+      {"2024-03-11T03:13:33.849Z response to 10.2.17.89:45412 aborted: Error: write EPIPE\n"
+       "    at afterWriteDispatched (node:internal/stream_base_commons:160:15) {\n"
+       "  errno: -32,\n  code: 'EPIPE',\n  syscall: 'write'\n}",
+       "broken_pipe", "10.2.17.89:45412"},
+      {"response to [::ffff:10.0.0.9]:51234 aborted: Error: write EPIPE", "broken_pipe",
+       "[::ffff:10.0.0.9]:51234"},
+      {"FetchError: request to http://10.0.4.2:8080/v1/items failed, reason: read ECONNRESET",
+       "conn_reset", "10.0.4.2:8080"},
+      {"Error: connect EHOSTUNREACH 10.0.0.3:443", "host_unreachable", "10.0.0.3:443"},
+      // .NET appends the endpoint to a failed connect (ExtendedSocketException), or the
+      // host and port in brackets (HttpRequestException).
+      {"System.Net.Sockets.SocketException (10061): No connection could be made because the "
+       "target machine actively refused it. [::ffff:10.0.0.4]:5432",
+       "conn_refused", "[::ffff:10.0.0.4]:5432"},
+      {"System.Net.Sockets.SocketException (111): Connection refused 10.0.0.4:5432", "conn_refused",
+       "10.0.0.4:5432"},
+      {"System.Net.Http.HttpRequestException: Connection refused (inventory.internal:8080)\n"
+       " ---> System.Net.Sockets.SocketException (111): Connection refused",
+       "conn_refused", "inventory.internal:8080"},
+      {"System.Net.Sockets.SocketException (10060): A connection attempt failed because the "
+       "connected party did not properly respond after a period of time, or established "
+       "connection failed because connected host has failed to respond. 10.0.0.5:443",
+       "timeout", "10.0.0.5:443"},
+      {"System.Net.Sockets.SocketException (110): Connection timed out 10.0.0.5:443", "timeout",
+       "10.0.0.5:443"},
+      // Python: asyncio's connect error names the peer.
+      {"ConnectionRefusedError: [Errno 111] Connect call failed ('10.0.0.5', 8080)", "conn_refused",
+       "10.0.0.5"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.text);
+    Found found = Classify(c.text);
+    CHECK(found.cause == c.cause);
+    CHECK(found.peer == c.peer);
+  }
+  // Times, pids and versions beside an error are not taken for its peer.
+  for (const char* text : {
+           "2024-03-11T03:13:31.410Z socket closed: Error: read ECONNRESET",
+           "[03:13:31.410] [12345] upstream failed: Error: read ECONNRESET",
+           "[1234] response aborted: Error: write EPIPE",
+           "client v1.2.3 aborted: Error: write EPIPE",
+           "Connection refused (Connection refused)",
+           "stat=Deferred: Connection refused by [127.0.0.1]",
+       }) {
+    INFO(text);
+    Found found = Classify(text);
+    CHECK_FALSE(found.cause.empty());
+    CHECK(found.peer.empty());
+  }
+}
+
+}  // namespace
+}  // namespace sockfilter

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <sstream>
 #include <string>
 
 #include "tests/test_util.h"
@@ -78,6 +79,95 @@ TEST_CASE("a bad user rule file is refused at start, never half-loaded") {
   CHECK(r.exit_code == 2);
   CHECK(r.out.empty());
   CHECK(Contains(r.err, "b.toml: rule user.y: bad pattern"));
+}
+
+TEST_CASE("one rule id in two files of --rules directories is refused with both files named") {
+  const std::string rule =
+      "[[rule]]\nid = \"my.dup\"\ncause = \"conn_reset\"\npattern = '''\\bstream reset by "
+      "peer\\b'''\nexamples = [\"h2: stream reset by peer\"]\n";
+  test::TempDir dir;
+  test::WriteFile(dir.File("a.toml"), rule);
+  test::WriteFile(dir.File("b.toml"), rule);
+  const std::string problem =
+      dir.File("b.toml") + ":1:1: duplicate rule id my.dup, also defined in " + dir.File("a.toml");
+  test::ProcessResult check = test::RunSockfilter({"rules", "check", dir.path()});
+  CHECK(check.exit_code == 1);
+  CHECK(Contains(check.err, problem));
+  CHECK_FALSE(Contains(check.out, "files ok"));
+  test::ProcessResult start = test::RunSockfilter({"--rules", dir.path()}, "line\n");
+  CHECK(start.exit_code == 2);
+  CHECK(start.out.empty());
+  CHECK(Contains(start.err, problem));
+
+  // Two directories that define one id: nothing says which should win.
+  test::TempDir one, two;
+  test::WriteFile(one.File("x.toml"), rule);
+  test::WriteFile(two.File("y.toml"), rule);
+  test::ProcessResult both =
+      test::RunSockfilter({"rules", "list", "--rules", one.path(), "--rules", two.path()});
+  CHECK(both.exit_code == 2);
+  CHECK(Contains(both.err, two.File("y.toml") + ":1:1: duplicate rule id my.dup, also defined in " +
+                               one.File("x.toml")));
+  // The same directory named twice is read once.
+  test::ProcessResult twice =
+      test::RunSockfilter({"rules", "list", "--rules", one.path(), "--rules", one.path()});
+  CHECK(twice.exit_code == 0);
+  CHECK(Contains(twice.out, "my.dup"));
+  test::ProcessResult check_listed =
+      test::RunSockfilter({"rules", "check", one.path(), "--rules", one.path()});
+  CHECK(check_listed.exit_code == 0);
+}
+
+TEST_CASE("rules check reports every problem of every rule in every file") {
+  test::TempDir dir;
+  test::WriteFile(
+      dir.File("a.toml"),
+      "[[rule]]\nid = \"user.regex\"\ncause = \"conn_reset\"\npattern = '''reset (by'''\n"
+      "[[rule]]\nid = \"user.cause\"\ncause = \"reset\"\npattern = '''stream reset'''\n");
+  test::WriteFile(dir.File("b.toml"), "[[rule]]\nid = \"user.syntax\"\ncause = conn_reset\n");
+  test::WriteFile(dir.File("c.toml"),
+                  "[[rule]]\nid = \"user.example\"\ncause = \"timeout\"\n"
+                  "pattern = '''deadline hit'''\nexamples = [\"deadline\"]\n");
+  test::ProcessResult r = test::RunSockfilter({"rules", "check", dir.path()});
+  CHECK(r.exit_code == 1);
+  CHECK(Contains(r.err, dir.File("a.toml") + ": rule user.regex: bad pattern: missing )"));
+  CHECK(Contains(r.err, dir.File("a.toml") + ": rule user.cause: unknown cause `reset`"));
+  CHECK(Contains(r.err, dir.File("b.toml") + ":3:"));
+  CHECK(Contains(r.err,
+                 dir.File("c.toml") + ": rule user.example: example does not match: \"deadline\""));
+  // One problem a line, each prefixed like every diagnostic, when checked and at start.
+  test::ProcessResult start = test::RunSockfilter({"--rules", dir.path()}, "x\n");
+  CHECK(start.exit_code == 2);
+  for (const std::string* err : {&r.err, &start.err}) {
+    std::istringstream lines(*err);
+    int count = 0;
+    for (std::string line; std::getline(lines, line); ++count) {
+      INFO(line);
+      CHECK(line.rfind("sockfilter: ", 0) == 0);
+    }
+    CHECK(count >= 4);
+  }
+}
+
+// The "peers" count of `cause` in an `analyze --format json` summary, or -1.
+long long PeersOf(const std::string& json, const std::string& cause) {
+  size_t at = json.find("\"" + cause + "\": {", json.find("\"causes\""));
+  if (at == std::string::npos) return -1;
+  size_t key = json.find("\"peers\": ", at);
+  return key == std::string::npos ? -1 : std::stoll(json.substr(key + 9));
+}
+
+TEST_CASE("analyze finds the peers that Node.js events name beside the error") {
+  // Each event of the sample names its peer: "upstream request to 10.2.193.152:46040 failed:
+  // Error: read ECONNRESET" (284 events, 284 hosts), "response to 10.2.17.89:45412 aborted:
+  // Error: write EPIPE" (106 events, 106 hosts).
+  const std::string sample = test::SourcePath("samples/node/server-econnreset.log");
+  test::ProcessResult r = test::RunSockfilter({"analyze", "--format", "json", sample});
+  REQUIRE(r.exit_code == 0);
+  CHECK(PeersOf(r.out, "conn_reset") == 284);
+  CHECK(PeersOf(r.out, "broken_pipe") == 106);
+  test::ProcessResult text = test::RunSockfilter({"analyze", sample});
+  CHECK_FALSE(Contains(text.out, "does not name the clients"));
 }
 
 // The number after `"key":` (spaces allowed) at or after `from`, or -1.

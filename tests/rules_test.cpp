@@ -2,6 +2,7 @@
 // rule file is refused with a message that names the file, the rule and the problem.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,24 @@ Result<RuleBook> LoadWith(const std::string& name, const std::string& text) {
 std::string ErrorOf(const std::string& text) {
   Result<RuleBook> book = LoadWith("user/extra.toml", text);
   return book.ok() ? std::string("(loaded)") : book.status().message();
+}
+
+// The built-in files, then `more` (as the files of --rules directories).
+std::string ErrorWith(const std::vector<RuleFile>& more) {
+  std::vector<RuleFile> files = EmbeddedRuleFiles();
+  files.insert(files.end(), more.begin(), more.end());
+  Result<RuleBook> book = LoadRuleBook(files);
+  return book.ok() ? std::string("(loaded)") : book.status().message();
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  for (size_t begin = 0; begin <= text.size();) {
+    size_t end = std::min(text.find('\n', begin), text.size());
+    lines.push_back(text.substr(begin, end - begin));
+    begin = end + 1;
+  }
+  return lines;
 }
 
 TEST_CASE("the thirteen causes of the taxonomy are declared, each with a description") {
@@ -144,7 +163,8 @@ TEST_CASE("the same rule id twice in one file is refused") {
 TEST_CASE("a misspelt key and a pattern without a literal are refused") {
   CHECK(ErrorOf("[[rule]]\nid = \"user.x\"\ncause = \"timeout\"\npattern = '''timed out'''\n"
                 "counter_example = [\"x\"]\n")
-            .find("user/extra.toml:5:19: unknown key `counter_example`") != std::string::npos);
+            .find("user/extra.toml:5:19: rule user.x: unknown key `counter_example`") !=
+        std::string::npos);
   CHECK(ErrorOf("[[rule]]\nid = \"user.x\"\ncause = \"timeout\"\npattern = '''\\d+ms'''\n")
             .find("rule user.x: pattern has no literal text") != std::string::npos);
 }
@@ -160,6 +180,85 @@ TEST_CASE("a later file overrides a built-in rule by id") {
   CHECK(book->causes[found.cause].id == "conn_reset");
   CHECK(book->classifier->rule(found.rule).source == "user/override.toml");
   CHECK(book->classifier->rule_count() == test::DefaultRules().classifier->rule_count());
+}
+
+TEST_CASE("one rule id in two --rules files is refused with both files and the id named") {
+  const std::string rule =
+      "[[rule]]\nid = \"my.dup\"\ncause = \"timeout\"\npattern = '''deadline hit'''\n";
+  CHECK(ErrorWith({{"rl/dup/a.toml", rule}, {"rl/dup/b.toml", rule}}) ==
+        "rl/dup/b.toml:1:1: duplicate rule id my.dup, also defined in rl/dup/a.toml (--rules "
+        "files override the built-in rules by id, not each other)");
+  // Files of two directories alike: which one should win is nowhere said.
+  CHECK(ErrorWith({{"one/a.toml", rule}, {"two/a.toml", rule}}).find("duplicate rule id my.dup") !=
+        std::string::npos);
+  // One --rules file overrides a built-in rule; two that both do are as ambiguous.
+  const std::string pipe =
+      "[[rule]]\nid = \"errno.broken_pipe\"\ncause = \"broken_pipe\"\n"
+      "pattern = '''(?i)\\bbroken pipe\\b'''\n";
+  CHECK(ErrorWith({{"one/pipe.toml", pipe}}) == "(loaded)");
+  CHECK(ErrorWith({{"one/pipe.toml", pipe}, {"two/pipe.toml", pipe}})
+            .rfind("two/pipe.toml:1:1: duplicate rule id errno.broken_pipe, also defined in "
+                   "one/pipe.toml",
+                   0) == 0);
+  // The same for the ids of [[multiline]] rules and of causes.
+  const std::string multiline =
+      "[[multiline]]\nid = \"my.frame\"\nfrom = [\"record\"]\nprefix = [\"  at \"]\n"
+      "to = \"trace\"\n";
+  CHECK(ErrorWith({{"rl/a.toml", multiline}, {"rl/b.toml", multiline}})
+            .rfind("rl/b.toml:1:1: duplicate rule id my.frame, also defined in rl/a.toml", 0) == 0);
+  const std::string cause = "[[cause]]\nid = \"my_cause\"\ndescription = \"mine\"\n";
+  CHECK(ErrorWith({{"rl/a.toml", cause}, {"rl/b.toml", cause}})
+            .rfind("rl/b.toml:1:1: duplicate cause id my_cause, also defined in rl/a.toml", 0) ==
+        0);
+}
+
+TEST_CASE("one rule id in two built-in files is refused too") {
+  const std::string rule =
+      "[[rule]]\nid = \"my.dup\"\ncause = \"timeout\"\npattern = '''deadline hit'''\n";
+  CHECK(ErrorWith({{"(embedded)/a.toml", rule, true}, {"(embedded)/b.toml", rule, true}}) ==
+        "(embedded)/b.toml:1:1: duplicate rule id my.dup, also defined in (embedded)/a.toml");
+}
+
+TEST_CASE("every problem of every rule is reported on a line of its own with file and rule id") {
+  const std::string text =
+      "[[rule]]\nid = \"user.regex\"\ncause = \"conn_reset\"\npattern = '''reset (by'''\n"
+      "[[rule]]\nid = \"user.cause\"\ncause = \"reset\"\npattern = '''stream reset'''\n"
+      "[[rule]]\nid = \"user.good\"\ncause = \"conn_reset\"\n"
+      "pattern = '''stream reset by peer'''\nexamples = [\"h2: stream reset by peer\"]\n"
+      "[[rule]]\nid = \"user.examples\"\ncause = \"conn_reset\"\n"
+      "pattern = '''upstream reset the stream'''\nexamples = [\"stream reset\", \"reset\"]\n"
+      "counter_examples = [\"upstream reset the stream 3\"]\n"
+      "[[rule]]\nid = \"user.key\"\ncause = \"conn_reset\"\npattern = '''stream gone'''\n"
+      "counter_example = [\"x\"]\n"
+      "[[rule]]\nid = \"user.no_pattern\"\ncause = \"conn_reset\"\n"
+      "[[rule]]\nid = \"user.good\"\ncause = \"conn_reset\"\npattern = '''stream reset'''\n"
+      "[[chain]]\nid = \"user.chain\"\nroot = \"middle\"\npattern = '''caused the following'''\n";
+  CHECK(Lines(ErrorOf(text)) ==
+        std::vector<std::string>{
+            "user/extra.toml:24:19: rule user.key: unknown key `counter_example`",
+            "user/extra.toml:25:1: rule user.no_pattern: missing string `pattern`",
+            "user/extra.toml:28:1: duplicate rule id user.good",
+            "user/extra.toml:32:1: rule user.chain: `root` must be \"first\" or \"last\"",
+            "user/extra.toml: rule user.regex: bad pattern: missing ): reset (by at `reset (by`",
+            "user/extra.toml: rule user.cause: unknown cause `reset`",
+            "user/extra.toml: rule user.examples: example does not match: \"stream reset\"",
+            "user/extra.toml: rule user.examples: example does not match: \"reset\"",
+            "user/extra.toml: rule user.examples: counter-example matches: \"upstream reset the "
+            "stream 3\""});
+}
+
+TEST_CASE("every bad [[multiline]] rule is reported") {
+  const std::string text =
+      "[[multiline]]\nid = \"t.a\"\nfrom = [\"record\"]\nprefix = [\"\"]\nto = \"trace\"\n"
+      "[[multiline]]\nid = \"t.b\"\nfrom = [\"record\"]\npattern = '''^x('''\nto = \"trace\"\n"
+      "[[multiline]]\nid = \"t.c\"\nfrom = [\"record\"]\nprefix = [\"  at \"]\nto = \"trace\"\n"
+      "examples = [\"at x\", \"x\"]\n";
+  std::vector<std::string> lines = Lines(ErrorOf(text));
+  REQUIRE(lines.size() == 4);
+  CHECK(lines[0] == "user/extra.toml: rule t.a: empty prefix");
+  CHECK(lines[1].rfind("user/extra.toml: rule t.b: bad pattern: missing ): ", 0) == 0);
+  CHECK(lines[2] == "user/extra.toml: rule t.c: example does not match: \"at x\"");
+  CHECK(lines[3] == "user/extra.toml: rule t.c: example does not match: \"x\"");
 }
 
 }  // namespace
