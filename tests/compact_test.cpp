@@ -12,6 +12,7 @@
 #include <chrono>
 #include <filesystem>
 #include <random>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -154,15 +155,15 @@ std::string AnalyzeCounts(const std::string& path) {
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
   REQUIRE(parser.parse(r.out).get(doc) == simdjson::SUCCESS);
-  std::string counts = "socket_errors=" + std::to_string(uint64_t(doc["socket_errors"]));
+  std::ostringstream counts;
+  counts << "socket_errors=" << uint64_t(doc["socket_errors"]);
   for (auto [id, cause] : doc["causes"].get_object()) {
-    counts += " " + std::string(id) + ":count=" + std::to_string(uint64_t(cause["count"])) +
-              ",lines=" + std::to_string(uint64_t(cause["lines"]));
+    counts << " " << id << ":count=" << uint64_t(cause["count"])
+           << ",lines=" << uint64_t(cause["lines"]);
     for (simdjson::dom::element sig : cause["signatures"].get_array())
-      counts += "," + std::string(std::string_view(sig["sig"])) + "=" +
-                std::to_string(uint64_t(sig["count"]));
+      counts << "," << std::string_view(sig["sig"]) << "=" << uint64_t(sig["count"]);
   }
-  return counts;
+  return counts.str();
 }
 
 }  // namespace
@@ -473,17 +474,38 @@ TEST_CASE("compact killed at random points leaves the original whole or fully re
   CHECK(killed_mid_write > 0);
 }
 
+// Replaces the first `from` in `text`, which must hold it.
+void ReplaceOnce(std::string* text, const std::string& from, const std::string& to) {
+  size_t at = text->find(from);
+  REQUIRE(at != std::string::npos);
+  text->replace(at, from.size(), to);
+}
+
+// samples/logrotate/sockfilter, calling the binary under test (the sample calls it where
+// `cmake --install` puts it) and creating the new log as whoever runs the test.
+std::string LogrotateSample() {
+  std::string conf = ReadFile(SourcePath("samples/logrotate/sockfilter"));
+  ReplaceOnce(&conf, SOCKFILTER_INSTALLED_BINARY " compact", Bin() + " compact");
+  ReplaceOnce(&conf, "create 0640 root adm", "create 0640");
+  return conf;
+}
+
+// `conf` with every /var/log/myapp/app.log made `log`.
+std::string ForLog(std::string conf, const std::string& log) {
+  for (size_t at; (at = conf.find("/var/log/myapp/app.log")) != std::string::npos;)
+    conf.replace(at, 22, log);
+  return conf;
+}
+
 TEST_CASE("logrotate with the sample configuration compacts every rotated file") {
   if (Shell("test -x /usr/sbin/logrotate") != 0) {
     WARN("/usr/sbin/logrotate is not installed; skipped");
     return;
   }
   TempDir dir;
-  std::string conf_text = ReadFile(SourcePath("samples/logrotate/sockfilter"));
+  std::string conf_text = LogrotateSample();
   auto replace = [&](const std::string& from, const std::string& to) {
-    size_t at = conf_text.find(from);
-    REQUIRE(at != std::string::npos);
-    conf_text.replace(at, from.size(), to);
+    ReplaceOnce(&conf_text, from, to);
   };
   // The "reopen the log" placeholder becomes an application writing a flood into its new
   // log: the hook must leave that current log alone.
@@ -491,9 +513,6 @@ TEST_CASE("logrotate with the sample configuration compacts every rotated file")
   WriteFile(dir.File("current-flood"), current);
   replace("# systemctl kill --signal=HUP myapp.service",
           "cat " + dir.File("current-flood") + " >> \"$1\"");
-  // The sample calls the binary where `cmake --install` puts it.
-  replace(SOCKFILTER_INSTALLED_BINARY " compact", Bin() + " compact");
-  replace("create 0640 root adm", "create 0640");
   std::string delayed = conf_text;
   replace("    delaycompress\n", "");
   std::string immediate = conf_text;
@@ -507,10 +526,7 @@ TEST_CASE("logrotate with the sample configuration compacts every rotated file")
   for (Variant& v : variants) {
     fs::create_directory(dir.File(v.name));
     std::string log = dir.File(v.name) + "/app.log";
-    std::string text = v.config;
-    for (size_t at; (at = text.find("/var/log/myapp/app.log")) != std::string::npos;)
-      text.replace(at, 22, log);
-    WriteFile(dir.File(v.name + ".conf"), text);
+    WriteFile(dir.File(v.name + ".conf"), ForLog(v.config, log));
     chmod(dir.File(v.name + ".conf").c_str(), 0644);
   }
   for (int round = 1; round <= 3; ++round) {
@@ -563,19 +579,10 @@ TEST_CASE("The logrotate hook removes the summary of a log that `rotate N` delet
     return;
   }
   TempDir dir;
-  std::string conf = ReadFile(SourcePath("samples/logrotate/sockfilter"));
-  auto replace = [&](const std::string& from, const std::string& to) {
-    size_t at = conf.find(from);
-    REQUIRE(at != std::string::npos);
-    conf.replace(at, from.size(), to);
-  };
-  replace(SOCKFILTER_INSTALLED_BINARY " compact", Bin() + " compact");
-  replace("create 0640 root adm", "create 0640");
-  replace("rotate 14", "rotate 1");
+  std::string conf = LogrotateSample();
+  ReplaceOnce(&conf, "rotate 14", "rotate 1");
   std::string log = dir.File("app.log");
-  for (size_t at; (at = conf.find("/var/log/myapp/app.log")) != std::string::npos;)
-    conf.replace(at, 22, log);
-  WriteFile(dir.File("app.conf"), conf);
+  WriteFile(dir.File("app.conf"), ForLog(conf, log));
   chmod(dir.File("app.conf").c_str(), 0644);
   for (int round = 1; round <= 3; ++round) {
     if (round > 1) std::this_thread::sleep_for(std::chrono::milliseconds(1050));  // dateext %s
