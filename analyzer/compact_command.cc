@@ -28,11 +28,12 @@ constexpr CommandSpec kCompactSpec = {
     "The new content goes to a temporary file beside FILE (\".FILE.sockfilter-XXXXXX\"),\n"
     "is synced, takes FILE's owner, group, mode and modification time, and is renamed\n"
     "over FILE: on any error or interruption FILE is left unchanged. The summary of the\n"
-    "original goes to FILE.sockfilter.json (for `sockfilter merge`).\n"
+    "original goes to FILE.sockfilter.json (for `sockfilter merge`); a file compacted\n"
+    "already (it holds markers) keeps the summary of its original when one is there.\n"
     "Refuses symlinks, non-regular files and files whose owner it cannot keep.\n"
     "Prints one line per file on stdout:\n"
     "  compacted file=F bytes_before=N bytes_after=N ratio=R events_suppressed=N "
-    "[output=F] [summary=F]\n"
+    "[output=F] [summary=F] [summary_kept=yes]\n"
     "(`dry-run` instead of `compacted` with --dry-run). Exit status 1 when any file failed."};
 
 struct CompactArgs {
@@ -122,6 +123,7 @@ void PrintResult(const CompactResult& r) {
                   r.bytes_after, ratio, r.events_suppressed);
   if (r.output_path != r.path) line += " output=" + LogfmtValue(r.output_path);
   if (!r.summary_path.empty()) line += " summary=" + LogfmtValue(r.summary_path);
+  if (r.summary_kept) line += " summary_kept=yes";
   std::printf("%s\n", line.c_str());
   std::fflush(stdout);
 }

@@ -104,6 +104,7 @@ void SummarySink::CountSignature(CauseStats* c, uint64_t sig, std::string_view s
 // event's own time, peer, text) adds nothing: peers, components, call traits, gaps and
 // bursts see only the events that are in the log.
 void SummarySink::CountMarker(const Event& event) {
+  ++markers_read_;
   MarkerFields m;
   if (!ParseMarker(event.first_line_text(), &m) || m.cause.empty()) return;
   int cause = -1;

@@ -45,6 +45,9 @@ class SummarySink : public EventSink {
   void OnEvent(const Event& event) override;
   void Finish() override { FlushProgress(); }
 
+  // Suppression markers read from the input (an earlier run's output: a compacted log).
+  uint64_t markers_read() const { return markers_read_; }
+
  private:
   enum class Role : uint8_t { kOther, kReset, kFdError };
   CauseStats* StatsFor(int cause);
@@ -64,6 +67,7 @@ class SummarySink : public EventSink {
   JsonFieldExtractor json_;
   CallDescriber describer_;
   uint64_t unreported_bytes_ = 0;
+  uint64_t markers_read_ = 0;
 };
 
 }  // namespace sockfilter

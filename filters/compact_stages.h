@@ -36,6 +36,9 @@ class CompactSummary : public EventSink {
  public:
   // The summary as one JSON document (no trailing newline needed); read after Finish().
   virtual Result<std::string> Json() const = 0;
+  // Whether the file held suppression markers: it is an earlier run's output (compacted
+  // already), so the summary of its original, if one is beside it, says more than this.
+  virtual bool ReadMarkers() const { return false; }
 };
 
 // `mtime_ms` is the file's modification time: timestamps without a year take its year,

@@ -211,7 +211,12 @@ Status Compactor::Filter(CompactInput* in, int out_fd, CompactResult* result,
   result->bytes_after = out.bytes_out();
   result->events_suppressed = (*chain)->events_suppressed();
   result->stats_json = (*chain)->stats_json();
-  if (summary) {
+  // Compacting a compacted file again: the summary of its original, beside it, says more
+  // than one made from its markers (the same counts, without lines, peers and times).
+  if (summary && summary->ReadMarkers() &&
+      access(SummaryPath(options_, result->output_path).c_str(), F_OK) == 0) {
+    result->summary_kept = true;
+  } else if (summary) {
     Result<std::string> json = summary->Json();
     if (!json.ok()) return Unchanged(path, "summary: " + json.status().message());
     *summary_json = std::move(*json);
@@ -226,7 +231,9 @@ Result<CompactResult> Compactor::Commit(const CompactInput& in, SafeReplace* rep
   const std::string& path = result.path;
   SafeReplace summary;
   std::string summary_path;
-  if (options_.summary && summary_) {
+  if (result.summary_kept) {
+    result.summary_path = SummaryPath(options_, result.output_path);
+  } else if (options_.summary && summary_) {
     summary_path = SummaryPath(options_, result.output_path);
     Status s = summary.Begin(summary_path, in.st, /*keep_times=*/false);
     if (s.ok()) s = WriteAll(summary.fd(), summary_json + "\n");

@@ -40,6 +40,9 @@ struct CompactResult {
   std::string path;          // the file as given
   std::string output_path;   // where its compacted content is (a new name with --compress)
   std::string summary_path;  // "" when no summary was written
+  // The file was compacted already and the summary of its original stays as it was: one
+  // made from this file's markers would count its events but lose their peers and times.
+  bool summary_kept = false;
   Compression input = Compression::kNone;
   Compression output = Compression::kNone;
   uint64_t bytes_before = 0;  // on disk

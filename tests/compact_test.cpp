@@ -168,6 +168,33 @@ std::string AnalyzeCounts(const std::string& path) {
 
 }  // namespace
 
+// A second `compact` of the same file reads the first one's output: its summary, made from
+// the markers, would count the events but lose their lines, peers and times.
+TEST_CASE("compact of a file compacted already keeps the summary of its original") {
+  TempDir dir;
+  std::string path = dir.File("app.log-20240311");
+  WriteFile(path, FloodLog(3, 2000));
+  ProcessResult first = RunSockfilter({"compact", path});
+  REQUIRE(first.exit_code == 0);
+  const std::string summary = ReadFile(path + ".sockfilter.json");
+  const std::string compacted = ReadFile(path);
+  ProcessResult again = RunSockfilter({"compact", path});
+  REQUIRE(again.exit_code == 0);
+  CHECK(again.out.find(" summary=" + path + ".sockfilter.json summary_kept=yes\n") !=
+        std::string::npos);
+  CHECK(ReadFile(path + ".sockfilter.json") == summary);
+  CHECK(ReadFile(path) == compacted);  // nothing more to collapse
+
+  // A log that holds markers but has no summary yet gets one, from what it holds.
+  std::string filtered = dir.File("filtered.log");
+  WriteFile(filtered, compacted);
+  ProcessResult fresh = RunSockfilter({"compact", filtered});
+  REQUIRE(fresh.exit_code == 0);
+  CHECK(fresh.out.find("summary_kept") == std::string::npos);
+  CHECK(SummaryLines(filtered + ".sockfilter.json") == CountLines(compacted));
+  CHECK(SummaryLines(path + ".sockfilter.json") > CountLines(compacted));  // the original's
+}
+
 TEST_CASE("compact rewrites a file with exactly what the filter writes for it") {
   TempDir dir;
   std::string log = FloodLog(1, 3000);
