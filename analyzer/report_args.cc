@@ -90,10 +90,12 @@ int PrintReport(const Summary& summary, const ReportPlan& plan) {
     text = RenderText(summary, roots, plan.options);
   }
   size_t written = std::fwrite(text.data(), 1, text.size(), stdout);
-  if (std::fflush(stdout) != 0 || written != text.size()) {
-    if (errno != EPIPE) spdlog::error("<stdout>: {}", std::strerror(errno));
+  if ((std::fflush(stdout) != 0 || written != text.size()) && errno != EPIPE) {
+    spdlog::error("<stdout>: {}", std::strerror(errno));
     return kExitInputError;
   }
+  // A reader that went away (`analyze ... | head`) is no failure, and a threshold met is
+  // still one: a CI gate must not pass because its report was cut short.
   std::optional<std::string> met = FirstMet(plan.fail_on, summary, roots);
   if (met) {
     spdlog::warn("--fail-on: {}", *met);

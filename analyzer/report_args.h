@@ -39,7 +39,8 @@ void AddReportOptions(po::options_description* options, ReportArgs* args);
 Result<ReportPlan> BuildReportPlan(const ReportArgs& args, const std::vector<CauseInfo>& causes);
 
 // Infers the root causes, writes the report to stdout and returns the exit code: kExitOk,
-// kExitThreshold when a --fail-on threshold is met, kExitInputError when stdout failed.
+// kExitThreshold when a --fail-on threshold is met (whether or not the reader of stdout
+// stayed to read it all), kExitInputError when stdout failed otherwise (said on stderr).
 int PrintReport(const Summary& summary, const ReportPlan& plan);
 
 // "90", "90s", "5m", "1h", "1d" -> milliseconds; 0 when malformed.

@@ -149,6 +149,18 @@ TEST_CASE("analyze and merge exit 0, silently, when their report's reader has go
     CHECK(ended.code == 0);
     CHECK(ended.err.empty());
   }
+  // A --fail-on threshold met is still status 3: a CI gate must not pass because whoever
+  // read the report stopped early.
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"analyze", "--fail-on", "conn_reset", in.log},
+        {"merge", "--fail-on", "conn_reset", in.summary}}) {
+    INFO(args[0] << " --fail-on");
+    Pipe gone;
+    gone.CloseRead();
+    Ended met = RunWithStdout(args, gone.write_end());
+    CHECK(met.code == 3);
+    CHECK(met.err.find("--fail-on: ") != std::string::npos);
+  }
   // An input that failed still makes the status 1, said in its own line.
   const std::string missing = in.dir.File("missing.log");
   Pipe out;
