@@ -3,6 +3,7 @@
 #include "analyzer/civil_time.h"
 #include "analyzer/report.h"
 #include "analyzer/root_causes.h"
+#include "analyzer/summary_json.h"
 
 namespace sockfilter {
 
@@ -29,6 +30,16 @@ void AnalyzeSummary::OnEvent(const Event& event) {
   // The analyzer counts what was read; `bytes` is the decompressed input, as in analyze.
   if (event.kind != EventKind::kMarker) summary_.bytes += event.raw.size();
   classify_.OnEvent(event);
+}
+
+bool AnalyzeSummary::IsOriginalOf(std::string_view summary_json) const {
+  if (sink_.markers_read() == 0) return false;
+  Result<Summary> original = ReadSummaryJson(summary_json, "summary");
+  if (!original.ok() || original->causes.size() != summary_.causes.size()) return false;
+  for (const auto& [id, stats] : summary_.causes) {
+    if (original->CauseCount(id) != stats.count) return false;
+  }
+  return true;
 }
 
 Result<std::string> AnalyzeSummary::Json() const {

@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "analyzer/event_sink.h"
 #include "analyzer/status.h"
@@ -36,9 +37,11 @@ class CompactSummary : public EventSink {
  public:
   // The summary as one JSON document (no trailing newline needed); read after Finish().
   virtual Result<std::string> Json() const = 0;
-  // Whether the file held suppression markers: it is an earlier run's output (compacted
-  // already), so the summary of its original, if one is beside it, says more than this.
-  virtual bool ReadMarkers() const { return false; }
+  // Whether `summary_json` (a summary found beside the file) can be that of the file's
+  // original, the file being its compaction: the file held markers (an earlier run's
+  // output), and the summary counts the same socket-error events per cause as the file
+  // does. Such a summary says more than this one (lines, peers, times) and is kept.
+  virtual bool IsOriginalOf(std::string_view /*summary_json*/) const { return false; }
 };
 
 // `mtime_ms` is the file's modification time: timestamps without a year take its year,

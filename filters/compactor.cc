@@ -6,6 +6,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "analyzer/compress_sink.h"
@@ -119,6 +121,16 @@ std::string SummaryPath(const CompactOptions& options, const std::string& output
   return options.summary_dir + "/" + BaseName(output_path) + ".sockfilter.json";
 }
 
+// The summary already beside the output, or "" when there is none (or it cannot be read:
+// then a new one is written, as for a file compacted the first time).
+std::string ExistingSummary(const CompactOptions& options, const std::string& output_path) {
+  std::ifstream in(SummaryPath(options, output_path), std::ios::binary);
+  if (!in) return "";
+  std::ostringstream text;
+  text << in.rdbuf();
+  return in.bad() ? "" : text.str();
+}
+
 Status WriteAll(int fd, const std::string& bytes) {
   size_t done = 0;
   while (done < bytes.size()) {
@@ -213,8 +225,7 @@ Status Compactor::Filter(CompactInput* in, int out_fd, CompactResult* result,
   result->stats_json = (*chain)->stats_json();
   // Compacting a compacted file again: the summary of its original, beside it, says more
   // than one made from its markers (the same counts, without lines, peers and times).
-  if (summary && summary->ReadMarkers() &&
-      access(SummaryPath(options_, result->output_path).c_str(), F_OK) == 0) {
+  if (summary && summary->IsOriginalOf(ExistingSummary(options_, result->output_path))) {
     result->summary_kept = true;
   } else if (summary) {
     Result<std::string> json = summary->Json();

@@ -193,6 +193,16 @@ TEST_CASE("compact of a file compacted already keeps the summary of its original
   CHECK(fresh.out.find("summary_kept") == std::string::npos);
   CHECK(SummaryLines(filtered + ".sockfilter.json") == CountLines(compacted));
   CHECK(SummaryLines(path + ".sockfilter.json") > CountLines(compacted));  // the original's
+
+  // Another log under the same name (numbered rotation), written through the filter so it
+  // holds markers too, does not count what the old summary counts: that is replaced.
+  std::string other = FilterOutput(dir, FloodLog(4, 1500));
+  WriteFile(path, other);
+  ProcessResult replaced = RunSockfilter({"compact", path});
+  REQUIRE(replaced.exit_code == 0);
+  CHECK(replaced.out.find("summary_kept") == std::string::npos);
+  CHECK(ReadFile(path + ".sockfilter.json") != summary);
+  CHECK(SummaryLines(path + ".sockfilter.json") == CountLines(other));
 }
 
 TEST_CASE("compact rewrites a file with exactly what the filter writes for it") {
