@@ -25,7 +25,8 @@ void AddCommonOptions(po::options_description* options, CommonOptions* common) {
       "more diagnostics on stderr (-v: info, -vv or --verbose=2: debug)")(
       "quiet,q", po::bool_switch(&common->quiet), "only errors on stderr")(
       "rules", po::value(&common->rule_dirs)->value_name("DIR")->composing(),
-      "add rule files from DIR (*.toml); same ids override the built-in rules");
+      "add rule files from DIR (*.toml); same ids override the built-in rules and the "
+      "--rules directories named before");
 }
 
 namespace {

@@ -21,10 +21,13 @@ Result<RuleBook> LoadRulesFor(const CommonOptions& common, ExampleChecks checks)
   Result<std::vector<RuleFile>> files = DefaultRuleFiles();
   if (!files.ok()) return files.status();
   std::set<std::string> read;
+  int layer = 0;
   for (const std::string& dir : common.rule_dirs) {
     if (!read.insert(SameDirKey(dir)).second) continue;
     Result<std::vector<RuleFile>> more = ReadRuleDir(dir);
     if (!more.ok()) return more.status();
+    ++layer;  // a later directory overrides an earlier one by id
+    for (RuleFile& file : *more) file.layer = layer;
     files->insert(files->end(), more->begin(), more->end());
   }
   return LoadRuleBook(*files, checks);

@@ -1,6 +1,7 @@
 // The rules a command runs with: the default rule files (installed or embedded), then the
-// files of every --rules DIR (each directory once), whose rules add to or override the
-// defaults by id; two of those files that define one id are refused. A command
+// files of every --rules DIR (each directory once, in order), whose rules add to or
+// override by id the defaults and the directories named before; two files of one directory
+// that define one id are refused. A command
 // that runs logs through them skips the built-in rules' examples (ExampleChecks);
 // `rules check` checks every example.
 #pragma once

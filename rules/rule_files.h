@@ -18,11 +18,18 @@ struct RuleFile {
   std::string text;
   bool built_in = false;   // compiled into the binary (its examples are tested at build time)
   bool installed = false;  // read from the installed directory, which replaces the built-in files
+  // For a file of a --rules directory: which one, in command-line order (1, 2, ...). A file of
+  // a later directory may override the ids of an earlier one's; files of one directory may not
+  // define one id twice. The default rules (built in or installed) come before every layer.
+  int layer = 1;
 };
 
 // Whether `file` is one of the default rules (built in, or their installed copy), which files
 // of --rules directories may override.
 inline bool IsDefaultRuleFile(const RuleFile& file) { return file.built_in || file.installed; }
+
+// Where `file` stands in the order of overrides: 0 for the default rules, else its layer.
+inline int OverrideLayer(const RuleFile& file) { return IsDefaultRuleFile(file) ? 0 : file.layer; }
 
 // The rules/*.toml files of the source tree, compiled in.
 const std::vector<RuleFile>& EmbeddedRuleFiles();

@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -150,8 +151,7 @@ Result<CauseInfo> ReadCause(const RuleFile& file, const toml::table& table) {
 class BookReader {
  public:
   explicit BookReader(const std::vector<RuleFile>& files) {
-    for (const RuleFile& file : files)
-      if (IsDefaultRuleFile(file)) default_files_.insert(file.name);
+    for (const RuleFile& file : files) layer_of_[file.name] = OverrideLayer(file);
   }
 
   void Read(const RuleFile& file) {
@@ -233,9 +233,10 @@ class BookReader {
   }
 
   // Whether `table` of `file` may redefine `id`, defined before in the file named `earlier`.
-  // Only a --rules file overriding a default rule may: that is what --rules is for. The same
-  // id twice in one file, in two default files or in two --rules files (of one directory or
-  // of two) is ambiguous, and a problem.
+  // A file of a later layer may (a --rules directory over the default rules, or over the
+  // --rules directories named before it): that is what --rules is for. The same id twice in
+  // one file, or in two files of one layer (the default rules, or one directory, whose files
+  // come in no order that means anything), is ambiguous, and a problem.
   bool MayOverride(const RuleFile& file, const toml::table& table, const char* what,
                    const std::string& id, const std::string& earlier) {
     const std::string duplicate = Where(file, table.source()) + ": duplicate " + what + " id " + id;
@@ -243,16 +244,16 @@ class BookReader {
       problems_.Add(duplicate);
       return false;
     }
-    const bool earlier_default = default_files_.count(earlier) > 0;
-    if (earlier_default && !IsDefaultRuleFile(file)) return true;
+    const int layer = OverrideLayer(file);
+    if (layer_of_[earlier] < layer) return true;
     problems_.Add(duplicate + ", also defined in " + earlier +
-                  (IsDefaultRuleFile(file) ? ""
-                                           : " (--rules files override the built-in rules by id, "
-                                             "not each other)"));
+                  (layer == 0 ? ""
+                              : " (the files of one rules directory must not define one id "
+                                "twice; a later --rules directory overrides an earlier one)"));
     return false;
   }
 
-  std::set<std::string> default_files_;
+  std::map<std::string, int> layer_of_;  // of each file, by name
   std::vector<Defined<MultilineRuleSpec>> multiline_;
   std::vector<Defined<CauseInfo>> causes_;
   std::vector<Defined<ClassifyRuleSpec>> classify_;  // [[rule]] and [[chain]]: one id space

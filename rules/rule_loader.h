@@ -33,11 +33,11 @@ struct RuleBook {
 
 // Reads `[[cause]]` (id, description), `[[rule]]` (id, cause, pattern, description,
 // examples, counter_examples), `[[chain]]` (id, pattern, root = "first" | "last", ...) and
-// `[[multiline]]` tables. A file read from a --rules directory may override a rule or cause
-// of the default files (IsDefaultRuleFile) by id. Any other id defined twice is an error
-// naming both files: twice in one file, in two default files, or in two --rules files (of
-// one directory or two: nothing says which should win). Causes must be declared
-// (rules/causes.toml).
+// `[[multiline]]` tables. A file of a later layer (RuleFile::layer: a --rules directory)
+// may override a rule or cause of an earlier one by id: the default files, or a --rules
+// directory named before it. Any other id defined twice is an error naming both files:
+// twice in one file, or in two files of one layer (the default files, or one directory,
+// whose files come in no meaningful order). Causes must be declared (rules/causes.toml).
 // `checks`: whose examples to check (Classifier::Compile).
 Result<RuleBook> LoadRuleBook(const std::vector<RuleFile>& files,
                               ExampleChecks checks = ExampleChecks::kAll);

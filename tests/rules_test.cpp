@@ -186,18 +186,17 @@ TEST_CASE("one rule id in two --rules files is refused with both files and the i
   const std::string rule =
       "[[rule]]\nid = \"my.dup\"\ncause = \"timeout\"\npattern = '''deadline hit'''\n";
   CHECK(ErrorWith({{"rl/dup/a.toml", rule}, {"rl/dup/b.toml", rule}}) ==
-        "rl/dup/b.toml:1:1: duplicate rule id my.dup, also defined in rl/dup/a.toml (--rules "
-        "files override the built-in rules by id, not each other)");
-  // Files of two directories alike: which one should win is nowhere said.
-  CHECK(ErrorWith({{"one/a.toml", rule}, {"two/a.toml", rule}}).find("duplicate rule id my.dup") !=
-        std::string::npos);
-  // One --rules file overrides a built-in rule; two that both do are as ambiguous.
+        "rl/dup/b.toml:1:1: duplicate rule id my.dup, also defined in rl/dup/a.toml (the files "
+        "of one rules directory must not define one id twice; a later --rules directory "
+        "overrides an earlier one)");
+  // One --rules file overrides a built-in rule; two files of one directory that both do are
+  // as ambiguous.
   const std::string pipe =
       "[[rule]]\nid = \"errno.broken_pipe\"\ncause = \"broken_pipe\"\n"
       "pattern = '''(?i)\\bbroken pipe\\b'''\n";
   CHECK(ErrorWith({{"one/pipe.toml", pipe}}) == "(loaded)");
-  CHECK(ErrorWith({{"one/pipe.toml", pipe}, {"two/pipe.toml", pipe}})
-            .rfind("two/pipe.toml:1:1: duplicate rule id errno.broken_pipe, also defined in "
+  CHECK(ErrorWith({{"one/pipe.toml", pipe}, {"one/pipe2.toml", pipe}})
+            .rfind("one/pipe2.toml:1:1: duplicate rule id errno.broken_pipe, also defined in "
                    "one/pipe.toml",
                    0) == 0);
   // The same for the ids of [[multiline]] rules and of causes.
@@ -210,6 +209,29 @@ TEST_CASE("one rule id in two --rules files is refused with both files and the i
   CHECK(ErrorWith({{"rl/a.toml", cause}, {"rl/b.toml", cause}})
             .rfind("rl/b.toml:1:1: duplicate cause id my_cause, also defined in rl/a.toml", 0) ==
         0);
+}
+
+TEST_CASE("a later --rules directory overrides an earlier one by id, in command-line order") {
+  auto rule = [](const char* pattern) {
+    return std::string("[[rule]]\nid = \"errno.broken_pipe\"\ncause = \"broken_pipe\"\n") +
+           "pattern = '''" + pattern + "'''\n";
+  };
+  std::vector<RuleFile> files = EmbeddedRuleFiles();
+  files.push_back({"site/pipe.toml", rule("site pipe"), false, false, 1});
+  files.push_back({"local/pipe.toml", rule("local pipe"), false, false, 2});
+  Result<RuleBook> book = LoadRuleBook(files);
+  REQUIRE(book.ok());
+  Classifier::Scratch scratch;
+  Classification local = book->classifier->Classify("the local pipe burst", &scratch);
+  REQUIRE(local.rule >= 0);
+  CHECK(book->classifier->rule(local.rule).source == "local/pipe.toml");
+  CHECK(book->classifier->Classify("the site pipe burst", &scratch).cause < 0);
+  // An earlier directory does not override a later one: the order is the command line's.
+  std::swap(files[files.size() - 1].layer, files[files.size() - 2].layer);
+  std::swap(files[files.size() - 1], files[files.size() - 2]);
+  book = LoadRuleBook(files);
+  REQUIRE(book.ok());
+  CHECK(book->classifier->Classify("the site pipe burst", &scratch).cause >= 0);
 }
 
 TEST_CASE("one rule id in two built-in files is refused too") {
