@@ -31,22 +31,46 @@ void AddCommonOptions(po::options_description* options, CommonOptions* common) {
 
 namespace {
 
+// Whether `arg` is an option (long, or a single short one) that takes the next word as its
+// value ("--glob" of "--glob -v"), as the parser will read it.
+bool TakesNextWord(const std::string& arg, const po::options_description& options) {
+  if (arg.size() < 2 || arg[0] != '-' || arg.find('=') != std::string::npos) return false;
+  const bool long_name = arg[1] == '-';
+  if (!long_name && arg.size() != 2) return false;
+  const po::option_description* described =
+      options.find_nothrow(long_name ? arg.substr(2) : arg, false, false, false);
+  return described != nullptr && described->semantic()->min_tokens() > 0;
+}
+
+bool IsDigits(const std::string& s) {
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
+}
+
 // `-v`, `-vv`, ... and a bare `--verbose` as `--verbose=N`. Boost gives an option with an
 // implicit value the next word when it does not start with '-', so `-v app.log` would read
-// "app.log" as the level.
-std::vector<std::string> SpellOutVerbose(const std::vector<std::string>& args) {
+// "app.log" as the level. A bare `--verbose` still takes a level that follows it
+// (`--verbose 2`); the value of another option (`--glob -v`) is left alone.
+std::vector<std::string> SpellOutVerbose(const std::vector<std::string>& args,
+                                         const po::options_description& options) {
   std::vector<std::string> out;
   out.reserve(args.size());
-  bool options_ended = false;
-  for (const std::string& arg : args) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--") {  // the rest are operands
+      out.insert(out.end(), args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
+      break;
+    }
     const bool vs =
         arg.size() >= 2 && arg[0] == '-' && arg.find_first_not_of('v', 1) == std::string::npos;
-    if (!options_ended && (vs || arg == "--verbose")) {
-      out.push_back("--verbose=" + std::to_string(vs ? arg.size() - 1 : 1));
+    if (vs) {
+      out.push_back("--verbose=" + std::to_string(arg.size() - 1));
+    } else if (arg == "--verbose") {
+      const bool level_follows = i + 1 < args.size() && IsDigits(args[i + 1]);
+      out.push_back("--verbose=" + (level_follows ? args[++i] : std::string("1")));
     } else {
       out.push_back(arg);
+      if (TakesNextWord(arg, options) && i + 1 < args.size()) out.push_back(args[++i]);
     }
-    options_ended = options_ended || arg == "--";
   }
   return out;
 }
@@ -80,7 +104,7 @@ ParseOutcome ParseCommandLine(const CommandSpec& spec, const std::vector<std::st
                               CommonOptions* common, po::variables_map* vm) {
   try {
     po::parsed_options parsed =
-        po::command_line_parser(SpellOutVerbose(args))
+        po::command_line_parser(SpellOutVerbose(args, options))
             .options(options)
             .positional(positional)
             .style(po::command_line_style::default_style & ~po::command_line_style::allow_guessing)

@@ -212,6 +212,15 @@ TEST_CASE("-v and -vv take no value: the word after them is still a file") {
       test::RunSockfilter({"analyze", "-v", "--format", "json", dir.path()});
   CHECK(analyze.exit_code == 0);
   CHECK(analyze.out.find("\"lines\": 2,") != std::string::npos);
+  // A bare --verbose still takes a level after it.
+  test::ProcessResult level = test::RunSockfilter({"--verbose", "2", dir.File("a.log")});
+  CHECK(level.exit_code == 0);
+  CHECK(level.out == input);
+  // "-v" as the value of another option is not made a --verbose the user never typed.
+  test::ProcessResult glob = test::RunSockfilter({"analyze", "--glob", "-v", dir.path()});
+  CHECK(glob.exit_code == 2);
+  CHECK(glob.err.find("--glob") != std::string::npos);
+  CHECK(glob.err.find("--verbose=") == std::string::npos);
   // After `--`, "-v" is a file name like any other.
   test::ProcessResult named = test::RunSockfilter({"--", "-v"});
   CHECK(named.exit_code == 1);
