@@ -3,7 +3,8 @@
 // The rules are data. The build embeds the project's rules/*.toml into the binary, so it
 // works from any directory; an installed copy (PREFIX/share/sockfilter/rules) is preferred
 // when present. Those are the default rules; `--rules DIR` adds files whose rules add to or
-// override the default rules by id (not each other's: see LoadRuleBook).
+// override by id the default rules and those of the directories named before it (see
+// LoadRuleBook).
 #pragma once
 
 #include <string>
@@ -24,12 +25,11 @@ struct RuleFile {
   int layer = 1;
 };
 
-// Whether `file` is one of the default rules (built in, or their installed copy), which files
-// of --rules directories may override.
-inline bool IsDefaultRuleFile(const RuleFile& file) { return file.built_in || file.installed; }
-
-// Where `file` stands in the order of overrides: 0 for the default rules, else its layer.
-inline int OverrideLayer(const RuleFile& file) { return IsDefaultRuleFile(file) ? 0 : file.layer; }
+// Where `file` stands in the order of overrides: 0 for the default rules (built in, or their
+// installed copy), which any --rules directory may override; else its layer.
+inline int OverrideLayer(const RuleFile& file) {
+  return file.built_in || file.installed ? 0 : file.layer;
+}
 
 // The rules/*.toml files of the source tree, compiled in.
 const std::vector<RuleFile>& EmbeddedRuleFiles();

@@ -3,8 +3,6 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
-#include <map>
-#include <set>
 #include <sstream>
 
 #include "rules/rule_problems.h"
@@ -56,6 +54,18 @@ Result<std::string> ReadString(const RuleFile& file, const toml::table& table, c
   return node->as_string()->get();
 }
 
+// Reads each (key, field) with ReadString, in order; the first missing one is the error.
+Status ReadRequiredStrings(const RuleFile& file, const toml::table& table,
+                           std::initializer_list<std::pair<const char*, std::string*>> fields,
+                           const std::string& context) {
+  for (auto [key, field] : fields) {
+    Result<std::string> value = ReadString(file, table, key, context);
+    if (!value.ok()) return value.status();
+    *field = *value;
+  }
+  return Status::Ok();
+}
+
 // Fails on a key the table does not know: a misspelt `counter_example` would otherwise
 // silently check nothing.
 Status CheckKeys(const RuleFile& file, const toml::table& table,
@@ -86,14 +96,12 @@ Result<ClassifyRuleSpec> ReadClassifyRule(const RuleFile& file, const toml::tabl
   spec.source = file.name;
   spec.built_in = file.built_in;
   std::string root;
-  std::vector<std::pair<const char*, std::string*>> required = {{"id", &spec.id},
-                                                                {"pattern", &spec.pattern}};
-  required.push_back(is_cause ? std::pair{"cause", &spec.cause} : std::pair{"root", &root});
-  for (auto [key, field] : required) {
-    Result<std::string> value = ReadString(file, table, key, context);
-    if (!value.ok()) return value.status();
-    *field = *value;
-  }
+  s = ReadRequiredStrings(file, table,
+                          {{"id", &spec.id},
+                           {"pattern", &spec.pattern},
+                           is_cause ? std::pair{"cause", &spec.cause} : std::pair{"root", &root}},
+                          context);
+  if (!s.ok()) return s;
   if (!is_cause && root != "first" && root != "last")
     return Status::Error(Where(file, table.source()) + ": " + context +
                          "`root` must be \"first\" or \"last\"");
@@ -111,11 +119,8 @@ Result<MultilineRuleSpec> ReadMultilineRule(const RuleFile& file, const toml::ta
   const std::string context = Context("rule", table);
   MultilineRuleSpec spec;
   spec.source = file.name;
-  for (auto [key, field] : {std::pair{"id", &spec.id}, std::pair{"to", &spec.to}}) {
-    Result<std::string> value = ReadString(file, table, key, context);
-    if (!value.ok()) return value.status();
-    *field = *value;
-  }
+  Status s = ReadRequiredStrings(file, table, {{"id", &spec.id}, {"to", &spec.to}}, context);
+  if (!s.ok()) return s;
   if (table.contains("pattern")) {
     Result<std::string> value = ReadString(file, table, "pattern", context);
     if (!value.ok()) return value.status();
@@ -125,7 +130,7 @@ Result<MultilineRuleSpec> ReadMultilineRule(const RuleFile& file, const toml::ta
        {std::pair{"from", &spec.from}, std::pair{"prefix", &spec.prefixes},
         std::pair{"contains", &spec.contains}, std::pair{"examples", &spec.examples},
         std::pair{"counter_examples", &spec.counter_examples}}) {
-    Status s = ReadStrings(file, table, key, context, field);
+    s = ReadStrings(file, table, key, context, field);
     if (!s.ok()) return s;
   }
   return spec;
@@ -136,12 +141,9 @@ Result<CauseInfo> ReadCause(const RuleFile& file, const toml::table& table) {
   Status s = CheckKeys(file, table, {"id", "description"}, context);
   if (!s.ok()) return s;
   CauseInfo cause;
-  for (auto [key, field] :
-       {std::pair{"id", &cause.id}, std::pair{"description", &cause.description}}) {
-    Result<std::string> value = ReadString(file, table, key, context);
-    if (!value.ok()) return value.status();
-    *field = *value;
-  }
+  s = ReadRequiredStrings(file, table, {{"id", &cause.id}, {"description", &cause.description}},
+                          context);
+  if (!s.ok()) return s;
   return cause;
 }
 
@@ -150,10 +152,6 @@ Result<CauseInfo> ReadCause(const RuleFile& file, const toml::table& table) {
 // files are still read (and compiled), so that each of their problems is reported too.
 class BookReader {
  public:
-  explicit BookReader(const std::vector<RuleFile>& files) {
-    for (const RuleFile& file : files) layer_of_[file.name] = OverrideLayer(file);
-  }
-
   void Read(const RuleFile& file) {
     toml::table root;
     try {
@@ -190,11 +188,12 @@ class BookReader {
   }
 
  private:
-  // A table's value and the file that defined it.
+  // A table's value, the file that defined it and that file's OverrideLayer.
   template <class T>
   struct Defined {
     T value;
     std::string file;
+    int layer;
   };
 
   template <class T>
@@ -225,27 +224,28 @@ class BookReader {
       auto same_id = [&](const Defined<T>& other) { return other.value.id == value->id; };
       auto existing = std::find_if(defined->begin(), defined->end(), same_id);
       if (existing == defined->end()) {
-        defined->push_back({std::move(*value), file.name});
-      } else if (MayOverride(file, *table, what, value->id, existing->file)) {
-        *existing = {std::move(*value), file.name};
+        defined->push_back({std::move(*value), file.name, OverrideLayer(file)});
+      } else if (MayOverride(file, *table, what, value->id, existing->file, existing->layer)) {
+        *existing = {std::move(*value), file.name, OverrideLayer(file)};
       }
     }
   }
 
-  // Whether `table` of `file` may redefine `id`, defined before in the file named `earlier`.
+  // Whether `table` of `file` may redefine `id`, defined before in the file named `earlier`
+  // of layer `earlier_layer`.
   // A file of a later layer may (a --rules directory over the default rules, or over the
   // --rules directories named before it): that is what --rules is for. The same id twice in
   // one file, or in two files of one layer (the default rules, or one directory, whose files
   // come in no order that means anything), is ambiguous, and a problem.
   bool MayOverride(const RuleFile& file, const toml::table& table, const char* what,
-                   const std::string& id, const std::string& earlier) {
+                   const std::string& id, const std::string& earlier, int earlier_layer) {
     const std::string duplicate = Where(file, table.source()) + ": duplicate " + what + " id " + id;
     if (earlier == file.name) {
       problems_.Add(duplicate);
       return false;
     }
     const int layer = OverrideLayer(file);
-    if (layer_of_[earlier] < layer) return true;
+    if (earlier_layer < layer) return true;
     problems_.Add(duplicate + ", also defined in " + earlier +
                   (layer == 0 ? ""
                               : " (the files of one rules directory must not define one id "
@@ -253,7 +253,6 @@ class BookReader {
     return false;
   }
 
-  std::map<std::string, int> layer_of_;  // of each file, by name
   std::vector<Defined<MultilineRuleSpec>> multiline_;
   std::vector<Defined<CauseInfo>> causes_;
   std::vector<Defined<ClassifyRuleSpec>> classify_;  // [[rule]] and [[chain]]: one id space
@@ -263,7 +262,7 @@ class BookReader {
 }  // namespace
 
 Result<RuleBook> LoadRuleBook(const std::vector<RuleFile>& files, ExampleChecks checks) {
-  BookReader reader(files);
+  BookReader reader;
   for (const RuleFile& file : files) reader.Read(file);
   return reader.Compile(checks);
 }
