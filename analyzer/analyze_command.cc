@@ -98,7 +98,7 @@ int RunAnalyzeCommand(const Args& args) {
   AnalyzeBatch batch = AnalyzeFiles(files, *rules, run);
   if (progress) progress->Stop();
   for (const Status& error : batch.errors) spdlog::error("{}", error.message());
-  int code = ReportExitCode(PrintReport(batch.summary, *plan));
+  int code = PrintReport(batch.summary, *plan);
   const bool input_failed = !inputs->errors.empty() || !batch.errors.empty();
   if (code == kExitOk && input_failed) return kExitInputError;
   return code;

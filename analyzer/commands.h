@@ -16,15 +16,8 @@ int RunRulesCommand(const Args& args);    // rules list | rules check [DIR]
 int RunCompactCommand(const Args& args);  // rewrite rotated logs in place
 int RunProbeCommand(const Args& args);    // host evidence: kernel TCP counters, listeners
 
-// Stdout (main.cc). main() flushes stdout after the command and turns a write error that
-// is still on it into one line and status 1; a reader that went away (EPIPE: `... | head`)
-// is no error, and ends the program quietly.
-
-// True when whoever reads stdout has gone: a pipe or socket closed at its other end.
-bool StdoutReaderGone();
-// The exit code for what PrintReport (report_args.h) returned: kExitInputError (stdout
-// failed, and PrintReport said why) unless the reader has gone, which is kExitOk. The
-// failure is then settled: main() has nothing to add.
-int ReportExitCode(int print_report_code);
+// main() flushes stdout after the command and turns a write error that is still on it into
+// one line and status 1; a reader that went away (EPIPE: `... | head`) is no error, and ends
+// the program quietly.
 
 }  // namespace sockfilter

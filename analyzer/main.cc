@@ -49,6 +49,13 @@ void PrintOverview() {
                "`sockfilter filter --help` for the default mode.\n";
 }
 
+// True when whoever reads stdout has gone: a pipe or socket closed at its other end. Linux
+// reports a pipe without readers as POLLERR, a socket shut down as POLLHUP.
+bool StdoutReaderGone() {
+  struct pollfd p = {STDOUT_FILENO, POLLOUT, 0};
+  return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)) != 0;
+}
+
 // What a command wrote on stdout (std::cout and stdio share its buffer) must have reached
 // it: a write error the command left there is one line and status 1, unless the reader
 // has gone (EPIPE), which ends the program quietly with the command's status. The reason
@@ -58,7 +65,7 @@ int CheckStdout(int code) {
   const bool flush_failed = std::fflush(stdout) != 0;
   const int error = errno;
   if (!flush_failed && !std::ferror(stdout)) return code;
-  if ((flush_failed && error == EPIPE) || sockfilter::StdoutReaderGone()) return code;
+  if ((flush_failed && error == EPIPE) || StdoutReaderGone()) return code;
   spdlog::error("<stdout>: {}", flush_failed ? std::strerror(error) : "write error");
   return code == sockfilter::kExitOk ? sockfilter::kExitInputError : code;
 }
@@ -77,22 +84,6 @@ int Run(const std::vector<std::string>& args) {
 }
 
 }  // namespace
-
-namespace sockfilter {
-
-bool StdoutReaderGone() {
-  // Linux reports a pipe without readers as POLLERR, a socket shut down as POLLHUP.
-  struct pollfd p = {STDOUT_FILENO, POLLOUT, 0};
-  return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)) != 0;
-}
-
-int ReportExitCode(int print_report_code) {
-  if (print_report_code != kExitInputError) return print_report_code;
-  std::clearerr(stdout);  // said by PrintReport, or no failure: nothing left for main()
-  return StdoutReaderGone() ? kExitOk : kExitInputError;
-}
-
-}  // namespace sockfilter
 
 int main(int argc, char** argv) {
   sockfilter::SetupDiagnostics(0);

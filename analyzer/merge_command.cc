@@ -118,7 +118,7 @@ int RunMergeCommand(const Args& args) {
   }
   spdlog::info("merged {} summaries", count);
   if (count == 0) return kExitInputError;  // nothing to report: every input failed
-  int code = ReportExitCode(PrintReport(total, *plan));
+  int code = PrintReport(total, *plan);
   if (code == kExitOk && input_failed) return kExitInputError;
   return code;
 }

@@ -90,9 +90,11 @@ int PrintReport(const Summary& summary, const ReportPlan& plan) {
     text = RenderText(summary, roots, plan.options);
   }
   size_t written = std::fwrite(text.data(), 1, text.size(), stdout);
-  if ((std::fflush(stdout) != 0 || written != text.size()) && errno != EPIPE) {
-    spdlog::error("<stdout>: {}", std::strerror(errno));
-    return kExitInputError;
+  if (std::fflush(stdout) != 0 || written != text.size()) {
+    const bool reader_gone = errno == EPIPE;
+    if (!reader_gone) spdlog::error("<stdout>: {}", std::strerror(errno));
+    std::clearerr(stdout);  // settled here: main() has nothing to add
+    if (!reader_gone) return kExitInputError;
   }
   // A reader that went away (`analyze ... | head`) is no failure, and a threshold met is
   // still one: a CI gate must not pass because its report was cut short.
