@@ -31,6 +31,7 @@ class AnalyzeSummary : public CompactSummary {
   void EndInput(const InputInfo& input) override { classify_.EndInput(input); }
   void Finish() override { classify_.Finish(); }
   Result<std::string> Json() const override;
+  bool HeldMarkers() const override { return sink_.markers_read() > 0; }
   bool IsOriginalOf(std::string_view summary_json) const override;
 
  private:

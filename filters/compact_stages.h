@@ -37,10 +37,12 @@ class CompactSummary : public EventSink {
  public:
   // The summary as one JSON document (no trailing newline needed); read after Finish().
   virtual Result<std::string> Json() const = 0;
-  // Whether `summary_json` (a summary found beside the file) can be that of the file's
-  // original, the file being its compaction: the file held markers (an earlier run's
-  // output), and the summary counts the same socket-error events per cause as the file
-  // does. Such a summary says more than this one (lines, peers, times) and is kept.
+  // Whether the file held suppression markers: it may be an earlier run's output, the
+  // compaction of an original whose summary is beside it.
+  virtual bool HeldMarkers() const { return false; }
+  // For a file that held markers: whether `summary_json` (a summary found beside it) can be
+  // that of its original, counting the same socket-error events per cause as the file does.
+  // Such a summary says more than this one (lines, peers, times) and is kept.
   virtual bool IsOriginalOf(std::string_view /*summary_json*/) const { return false; }
 };
 

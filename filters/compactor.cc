@@ -224,8 +224,10 @@ Status Compactor::Filter(CompactInput* in, int out_fd, CompactResult* result,
   result->events_suppressed = (*chain)->events_suppressed();
   result->stats_json = (*chain)->stats_json();
   // Compacting a compacted file again: the summary of its original, beside it, says more
-  // than one made from its markers (the same counts, without lines, peers and times).
-  if (summary && summary->IsOriginalOf(ExistingSummary(options_, result->output_path))) {
+  // than one made from its markers (the same counts, without lines, peers and times). Only
+  // then is a summary already there read.
+  if (summary && summary->HeldMarkers() &&
+      summary->IsOriginalOf(ExistingSummary(options_, result->output_path))) {
     result->summary_kept = true;
   } else if (summary) {
     Result<std::string> json = summary->Json();
