@@ -290,6 +290,38 @@ TEST_CASE("A FIFO given as a file is read as its writer writes", "[bad-input]") 
   CHECK(r.out == text);
 }
 
+// A ChildIo for a run that must not read what only root may: as root, the binary runs as
+// `nobody`. False, after a warning that `what` is not tested, when there is no such user.
+bool Unprivileged(ChildIo* io, const std::string& what) {
+  if (geteuid() != 0) return true;
+  if (getpwnam("nobody") == nullptr) {
+    WARN("running as root without a `nobody` user: " << what << " not tested");
+    return false;
+  }
+  io->run_as_user = "nobody";
+  return true;
+}
+
+// The exit status (126: privileges could not be dropped) and what the run wrote.
+struct Outcome {
+  int code;
+  std::string out, err;
+};
+
+Outcome RunWith(const std::vector<std::string>& args, ChildIo io) {
+  Pipe out, err;
+  io.out = out.write_end();
+  io.err = err.write_end();
+  ChildProcess child(args, io);
+  out.CloseWrite();
+  err.CloseWrite();
+  Outcome o;
+  o.out = test::ReadAllFrom(out.read_end());
+  o.err = test::ReadAllFrom(err.read_end());
+  o.code = child.Wait().code;
+  return o;
+}
+
 TEST_CASE("A file we may not read is a clear error with exit 1", "[bad-input]") {
   TempDir dir;
   const std::string path = dir.File("secret.log");
@@ -297,30 +329,15 @@ TEST_CASE("A file we may not read is a clear error with exit 1", "[bad-input]") 
   REQUIRE(chmod(path.c_str(), 0) == 0);
   REQUIRE(chmod(dir.path().c_str(), 0755) == 0);
   ChildIo io;
-  if (geteuid() == 0) {
-    // Root reads any file: run the binary as `nobody`, which cannot.
-    if (getpwnam("nobody") == nullptr) {
-      WARN("running as root without a `nobody` user: permission denied not tested");
-      return;
-    }
-    io.run_as_user = "nobody";
-  }
-  Pipe out, err;
-  io.out = out.write_end();
-  io.err = err.write_end();
-  ChildProcess child({path}, io);
-  out.CloseWrite();
-  err.CloseWrite();
-  std::string stdout_text = test::ReadAllFrom(out.read_end());
-  std::string stderr_text = test::ReadAllFrom(err.read_end());
-  int code = child.Wait().code;
-  if (code == 126) {
+  if (!Unprivileged(&io, "permission denied")) return;
+  const Outcome run = RunWith({path}, io);
+  if (run.code == 126) {
     WARN("cannot drop privileges to `nobody` here: permission denied not tested");
     return;
   }
-  CHECK(code == 1);
-  CHECK(stdout_text.empty());
-  CHECK(stderr_text.find(path + ": Permission denied") != std::string::npos);
+  CHECK(run.code == 1);
+  CHECK(run.out.empty());
+  CHECK(run.err.find(path + ": Permission denied") != std::string::npos);
 }
 
 // A directory below the one named, or named itself, that may not be read was skipped in
@@ -334,33 +351,10 @@ TEST_CASE("A directory analyze may not read is a clear error with exit 1", "[bad
   WriteFile(top + "/ok.log", kReset);
   WriteFile(locked + "/hidden.log", kReset);
   ChildIo io;
-  if (geteuid() == 0) {
-    // Root reads any directory: run the binary as `nobody`, which may not read this one.
-    if (getpwnam("nobody") == nullptr) {
-      WARN("running as root without a `nobody` user: unreadable directory not tested");
-      return;
-    }
-    io.run_as_user = "nobody";
-  } else {
-    REQUIRE(chmod(locked.c_str(), 0) == 0);
-  }
-  struct Outcome {
-    int code;
-    std::string out, err;
-  };
+  if (!Unprivileged(&io, "unreadable directory")) return;
+  if (geteuid() != 0) REQUIRE(chmod(locked.c_str(), 0) == 0);
   auto analyze = [&io](const std::string& path) {
-    Pipe out, err;
-    ChildIo with = io;
-    with.out = out.write_end();
-    with.err = err.write_end();
-    ChildProcess child({"analyze", "--format", "json", path}, with);
-    out.CloseWrite();
-    err.CloseWrite();
-    Outcome o;
-    o.out = test::ReadAllFrom(out.read_end());
-    o.err = test::ReadAllFrom(err.read_end());
-    o.code = child.Wait().code;
-    return o;
+    return RunWith({"analyze", "--format", "json", path}, io);
   };
   const Outcome below = analyze(top);
   chmod(locked.c_str(), 0700);  // for TempDir's clean-up
