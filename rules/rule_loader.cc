@@ -117,9 +117,14 @@ Result<ClassifyRuleSpec> ReadClassifyRule(const RuleFile& file, const toml::tabl
 
 Result<MultilineRuleSpec> ReadMultilineRule(const RuleFile& file, const toml::table& table) {
   const std::string context = Context("rule", table);
+  Status s = CheckKeys(file, table,
+                       {"id", "description", "from", "to", "prefix", "pattern", "contains",
+                        "examples", "counter_examples"},
+                       context);
+  if (!s.ok()) return s;
   MultilineRuleSpec spec;
   spec.source = file.name;
-  Status s = ReadRequiredStrings(file, table, {{"id", &spec.id}, {"to", &spec.to}}, context);
+  s = ReadRequiredStrings(file, table, {{"id", &spec.id}, {"to", &spec.to}}, context);
   if (!s.ok()) return s;
   if (table.contains("pattern")) {
     Result<std::string> value = ReadString(file, table, "pattern", context);
@@ -160,14 +165,41 @@ class BookReader {
       problems_.Add(Where(file, error.source()) + ": " + std::string(error.description()));
       return;
     }
+    CheckTopLevel(file, root);
     ReadTables<MultilineRuleSpec>(file, root, "multiline", "rule", &multiline_, ReadMultilineRule);
-    ReadTables<CauseInfo>(file, root, "cause", "cause", &causes_, ReadCause);
+    ReadTables<CauseInfo>(file, root, "cause", "cause", &causes_,
+                          [this](const RuleFile& f, const toml::table& t) {
+                            Result<CauseInfo> cause = ReadCause(f, t);
+                            // Its problem is said once: the rules that name it are not
+                            // told that it does not exist as well.
+                            if (const auto* id = t.get_as<std::string>("id"); !cause.ok() && id)
+                              unread_causes_.push_back(id->get());
+                            return cause;
+                          });
     for (auto [name, kind] : {std::pair{"rule", ClassifyRuleSpec::Kind::kCause},
                               std::pair{"chain", ClassifyRuleSpec::Kind::kChain}}) {
       ReadTables<ClassifyRuleSpec>(file, root, name, "rule", &classify_,
                                    [kind = kind](const RuleFile& f, const toml::table& t) {
                                      return ReadClassifyRule(f, t, kind);
                                    });
+    }
+  }
+
+  // A rule file holds arrays of tables only, of the four kinds read: anything else (a
+  // misspelt `[[rules]]`, a single `[rule]` table, a stray `key = value`) would otherwise
+  // be read as nothing, and the rules it was meant to hold would silently not exist.
+  void CheckTopLevel(const RuleFile& file, const toml::table& root) {
+    static constexpr std::string_view kKinds[] = {"multiline", "cause", "rule", "chain"};
+    for (const auto& [key, value] : root) {
+      const std::string name(key.str());
+      if (std::find(std::begin(kKinds), std::end(kKinds), key.str()) == std::end(kKinds)) {
+        problems_.Add(Where(file, value.source()) + ": unknown table or key `" + name +
+                      "` (a rule file holds [[rule]], [[chain]], [[cause]] and [[multiline]] "
+                      "tables)");
+      } else if (!value.is_array()) {
+        problems_.Add(Where(file, value.source()) + ": `" + name + "` must be written [[" + name +
+                      "]], an array of tables");
+      }
     }
   }
 
@@ -179,6 +211,8 @@ class BookReader {
     problems_.Add(multiline.status());
     std::vector<std::string> cause_ids;
     for (const Defined<CauseInfo>& cause : causes_) cause_ids.push_back(cause.value.id);
+    // Not a book to return (its cause has a problem), but rules may still name it.
+    cause_ids.insert(cause_ids.end(), unread_causes_.begin(), unread_causes_.end());
     auto classifier = Classifier::Compile(Values(&classify_), cause_ids, checks);
     if (classifier.ok()) book.classifier = *classifier;
     problems_.Add(classifier.status());
@@ -255,6 +289,7 @@ class BookReader {
 
   std::vector<Defined<MultilineRuleSpec>> multiline_;
   std::vector<Defined<CauseInfo>> causes_;
+  std::vector<std::string> unread_causes_;           // ids of [[cause]] tables with a problem
   std::vector<Defined<ClassifyRuleSpec>> classify_;  // [[rule]] and [[chain]]: one id space
   RuleProblems problems_;
 };

@@ -283,5 +283,34 @@ TEST_CASE("every bad [[multiline]] rule is reported") {
   CHECK(lines[3] == "user/extra.toml: rule t.c: example does not match: \"x\"");
 }
 
+TEST_CASE("tables a rule file does not define are refused, not read as nothing") {
+  const std::string rule = "id = \"user.x\"\ncause = \"timeout\"\npattern = '''deadline hit'''\n";
+  // A misspelt array name: the rule would silently not exist.
+  CHECK(ErrorOf("[[rules]]\n" + rule) ==
+        "user/extra.toml:1:1: unknown table or key `rules` (a rule file holds [[rule]], "
+        "[[chain]], [[cause]] and [[multiline]] tables)");
+  // One table instead of an array of them.
+  CHECK(ErrorOf("[rule]\n" + rule) ==
+        "user/extra.toml:1:1: `rule` must be written [[rule]], an array of tables");
+  // A stray key at the top.
+  CHECK(ErrorOf("cuase = \"timeout\"\n[[rule]]\n" + rule) ==
+        "user/extra.toml:1:9: unknown table or key `cuase` (a rule file holds [[rule]], "
+        "[[chain]], [[cause]] and [[multiline]] tables)");
+  CHECK(ErrorOf("[[rule]]\n" + rule) == "(loaded)");
+}
+
+TEST_CASE("a misspelt key of a multiline rule is refused") {
+  CHECK(ErrorOf("[[multiline]]\nid = \"user.cont\"\nfrom = [\"record\"]\nto = \"trace\"\n"
+                "prefixes = [\"\\t... \"]\n") ==
+        "user/extra.toml:5:12: rule user.cont: unknown key `prefixes`");
+}
+
+TEST_CASE("a cause with a problem is reported once, not again by each rule naming it") {
+  CHECK(ErrorOf("[[cause]]\nid = \"stream_reset\"\ndescrption = \"h2 stream reset\"\n"
+                "[[rule]]\nid = \"user.x\"\ncause = \"stream_reset\"\n"
+                "pattern = '''stream reset'''\n") ==
+        "user/extra.toml:3:14: cause stream_reset: unknown key `descrption`");
+}
+
 }  // namespace
 }  // namespace sockfilter
