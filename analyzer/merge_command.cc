@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "analyzer/byte_source.h"
@@ -87,6 +88,11 @@ int RunMergeCommand(const Args& args) {
   ParseOutcome outcome = ParseCommandLine(kMergeSpec, args, options, positional, &common, &vm);
   if (outcome != ParseOutcome::kRun) return ExitCodeFor(outcome);
   if (inputs.empty()) inputs.push_back("-");
+  // The second read of standard input could only find what the first left: nothing.
+  if (std::count(inputs.begin(), inputs.end(), "-") > 1) {
+    spdlog::error("merge: standard input given more than once");
+    return kExitUsage;
+  }
   Result<RuleBook> rules = LoadRulesFor(common);
   if (!rules.ok()) {
     LogErrorLines(rules.status().message());

@@ -229,6 +229,13 @@ TEST_CASE("Standard input named twice is a usage error") {
       CHECK(r.err == "sockfilter: analyze: standard input given more than once\n");
     }
   }
+  // merge read it twice: the second read found nothing and said so, after the first merged.
+  test::ProcessResult one = RunSockfilter({"analyze", "--format", "json", dir.File("a.log")});
+  REQUIRE(one.exit_code == 0);
+  test::ProcessResult r = RunSockfilter({"merge", "-", "-"}, one.out);
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err == "sockfilter: merge: standard input given more than once\n");
 }
 
 TEST_CASE("Host captures given as inputs are recognised and feed accept queue overflow") {
