@@ -117,13 +117,9 @@ Result<std::unique_ptr<MultilineRules::Rule>> MultilineRules::CompileRule(
   rule->prefixes = spec.prefixes;
   for (const std::string& p : spec.prefixes)
     if (p.empty()) return Status::Error(RuleError(spec, "empty prefix"));
-  for (const std::string& c : spec.contains) {
+  for (const std::string& c : spec.contains)
     if (c.empty()) return Status::Error(RuleError(spec, "empty `contains` literal"));
-    auto same_first = [&](const LiteralGroup& g) { return g.first == c[0]; };
-    auto group = std::find_if(rule->contains.begin(), rule->contains.end(), same_first);
-    if (group == rule->contains.end()) group = rule->contains.insert(group, {c[0], {}});
-    group->tails.push_back(c.substr(1));
-  }
+  rule->contains = LiteralGate(spec.contains);
   if (spec.prefixes.empty() && spec.pattern.empty())
     return Status::Error(RuleError(spec, "needs a `prefix` or a `pattern`"));
   if (!spec.contains.empty() && spec.pattern.empty())
@@ -191,28 +187,9 @@ bool MultilineRules::Rule::MatchesAfterPrefix(std::string_view text) const {
   if (!regex) return true;
   // Every match is >= min_prefix, and so is the line that starts with it.
   if (SortsBefore(text, min_prefix)) return false;
-  if (!ContainsLiteral(text)) return false;
+  if (!contains.Holds(text)) return false;
   return memo.Answer(memo_id, text,
                      [this](std::string_view t) { return MatchesAtStart(*regex, t); });
-}
-
-// One memchr pass per group; each hit is compared with the group's literals, a byte first
-// since a hit is mostly not one (an 'E' of "ERROR" for "Exception").
-bool MultilineRules::Rule::ContainsLiteral(std::string_view text) const {
-  if (contains.empty()) return true;
-  const char* end = text.data() + text.size();
-  for (const LiteralGroup& group : contains) {
-    const char* p = text.data();
-    while (p < end && (p = static_cast<const char*>(std::memchr(p, group.first, end - p)))) {
-      ++p;
-      for (const std::string& tail : group.tails) {
-        if (tail.size() > static_cast<size_t>(end - p)) continue;
-        if (tail.empty() || (p[0] == tail[0] && std::memcmp(p, tail.data(), tail.size()) == 0))
-          return true;
-      }
-    }
-  }
-  return false;
 }
 
 bool MultilineRules::Continues(int state, std::string_view text, int* next_state) const {

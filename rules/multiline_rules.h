@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "analyzer/status.h"
+#include "rules/literal_gate.h"
 
 namespace re2 {
 class RE2;
@@ -72,15 +73,10 @@ class MultilineRules {
   const std::string& state_name(int state) const { return state_names_[state]; }
 
  private:
-  // The `contains` literals that begin with one byte: a line is searched once per group.
-  struct LiteralGroup {
-    char first;
-    std::vector<std::string> tails;  // the literals without their first byte
-  };
   struct Rule {
     std::string id;
     std::vector<std::string> prefixes;
-    std::vector<LiteralGroup> contains;
+    LiteralGate contains;
     std::unique_ptr<re2::RE2> regex;  // null when the prefixes decide alone
     std::string min_prefix;           // every match sorts at or after this (RE2's range)
     std::bitset<256> first_bytes;     // every match begins with one of these
@@ -90,7 +86,6 @@ class MultilineRules {
 
     bool Matches(std::string_view text) const;             // the whole rule
     bool MatchesAfterPrefix(std::string_view text) const;  // all but the prefix test
-    bool ContainsLiteral(std::string_view text) const;     // one of `contains`, or none given
   };
   // A rule reachable from a state by a line's first byte, with the rest of the prefix to
   // compare after that byte (empty for a rule without prefixes).

@@ -29,6 +29,7 @@ add_custom_command(
 target_sources(sockfilter_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/classifier.cc
   ${CMAKE_CURRENT_LIST_DIR}/line_outcomes.cc
+  ${CMAKE_CURRENT_LIST_DIR}/literal_gate.cc
   ${CMAKE_CURRENT_LIST_DIR}/literal_rule.cc
   ${CMAKE_CURRENT_LIST_DIR}/literal_sieve.cc
   ${CMAKE_CURRENT_LIST_DIR}/match_memo.cc
