@@ -21,9 +21,14 @@ constexpr CommandSpec kRulesSpec = {
     "check: loads the built-in rules with the *.toml files of DIR (and --rules DIRs) and\n"
     "reports every problem with file, rule id and cause: TOML syntax (line:column), bad\n"
     "patterns, unknown causes, examples that do not match, counter-examples that do,\n"
-    "duplicate ids. Exit status 0 when all files are valid, 1 otherwise."};
+    "unknown keys and tables, duplicate ids. Exit status 0 when all files are valid, 1 otherwise."};
 
 void Print(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }
+
+// "1 peer rule", "2 peer rules"
+std::string Counted(size_t n, const std::string& what) {
+  return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+}
 
 std::string Padded(const std::string& text, size_t width) {
   return text.size() >= width ? text + " " : text + std::string(width - text.size(), ' ');
@@ -45,6 +50,15 @@ void PrintRules(const RuleBook& book, bool atoms) {
     std::string list;
     for (const std::string& atom : rule.atoms) list += (list.empty() ? "" : " | ") + atom;
     Print("      atoms: " + list + "\n");
+  }
+  const PeerRules& peers = c.peer_rules();
+  Print("\npeer rules (" + std::to_string(peers.size()) + "):\n");
+  for (size_t i = 0; i < peers.size(); ++i) {
+    const PeerRules::RuleInfo& rule = peers.rule(i);
+    std::string causes;
+    for (const std::string& cause : rule.causes) causes += (causes.empty() ? "" : ",") + cause;
+    Print("  " + Padded(rule.id, 34) + rule.source +
+          "\n      causes: " + (causes.empty() ? std::string("all") : causes) + "\n");
   }
   Print("\nmultiline rules: " + std::to_string(book.multiline->rule_count()) + "\n");
 }
@@ -115,6 +129,7 @@ int RunRulesCommand(const Args& args) {
     PrintRules(*book, atoms);
   } else {
     Print("rules ok: " + std::to_string(book->classifier->rule_count()) + " rules, " +
+          Counted(book->classifier->peer_rules().size(), "peer rule") + ", " +
           std::to_string(book->causes.size()) + " causes\n");
   }
   return kExitOk;

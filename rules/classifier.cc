@@ -119,6 +119,25 @@ bool ContainsFolded(std::string_view text, const std::string& literal, uint32_t 
 
 Classifier::~Classifier() = default;
 
+namespace {
+
+// An event's header: the lines before the one of its primary match (which begins at
+// `match_line_begin`), at most two: the record's line, and the message that a logger
+// prints under its category line (.NET's console format). Lines after those are the
+// trace's, which name code, not peers.
+constexpr int kHeaderLines = 2;
+std::string_view Header(std::string_view text, size_t match_line_begin) {
+  size_t end = 0;
+  for (int line = 0; line < kHeaderLines && end < match_line_begin; ++line) {
+    size_t newline = text.find('\n', end);
+    if (newline == std::string_view::npos) break;
+    end = newline + 1;
+  }
+  return text.substr(0, std::min(end, match_line_begin));
+}
+
+}  // namespace
+
 bool Classifier::AddRule(const ClassifyRuleSpec& spec, const std::vector<std::string>& causes,
                          RuleProblems* problems) {
   RuleInfo info;
@@ -192,7 +211,7 @@ bool Classifier::AddRule(const ClassifyRuleSpec& spec, const std::vector<std::st
 
 Result<std::shared_ptr<const Classifier>> Classifier::Compile(
     const std::vector<ClassifyRuleSpec>& specs, const std::vector<std::string>& causes,
-    ExampleChecks checks) {
+    ExampleChecks checks, const std::vector<PeerRuleSpec>& peers) {
   if (causes.size() > kMaxCauses)
     return Status::Error("too many causes (" + std::to_string(causes.size()) + ", at most 32)");
   std::shared_ptr<Classifier> c(new Classifier());
@@ -222,6 +241,11 @@ Result<std::shared_ptr<const Classifier>> Classifier::Compile(
   for (size_t s = 0; s < specs.size(); ++s) {
     if (rule_of[s] < 0 || (checks == ExampleChecks::kSkipBuiltIn && specs[s].built_in)) continue;
     c->CheckExamples(specs[s], rule_of[s], &problems);
+  }
+  for (const PeerRuleSpec& spec : peers) {
+    if (!c->peer_rules_.Add(spec, causes, &problems)) continue;
+    if (checks == ExampleChecks::kAll || !spec.built_in)
+      c->peer_rules_.CheckExamples(spec, &problems);
   }
   if (!problems.empty()) return problems.ToStatus();
   return std::shared_ptr<const Classifier>(std::move(c));
@@ -476,6 +500,8 @@ Classification Classifier::Decide(Scratch* scratch, std::string_view text) const
     if (!result.peer.empty() && !result.errno_text.empty() && !result.endpoint.empty()) break;
     if (&f != primary) Capture(f, text, scratch, &result);
   }
+  if (result.peer.empty() && !peer_rules_.empty())
+    result.peer = peer_rules_.Find(Header(text, primary->line_begin), result.cause);
   return result;
 }
 

@@ -17,6 +17,10 @@
 // so `^` and `$` mean the line's start and end. Named groups `peer`, `errno`, `endpoint` and
 // `upstream` (same as endpoint) are captured into the Classification.
 //
+// Peer: captured by the rule that gave the primary cause, else by another matching rule,
+// else found by the `[[peer]]` rules (rules/peer_rules.h) in the event's header: the lines
+// before the primary match's line, at most two.
+//
 // Primary cause: the match that starts last in the event (the last `Caused by:`, the
 // innermost errno text at the end of a line), unless a `[[chain]]` rule with
 // root = "first" matches, which says the first exception printed is the root (Python's
@@ -37,6 +41,7 @@
 #include "rules/line_outcomes.h"
 #include "rules/literal_rule.h"
 #include "rules/literal_sieve.h"
+#include "rules/peer_rules.h"
 
 namespace re2 {
 class FilteredRE2;
@@ -124,9 +129,10 @@ class Classifier {
   // rule id and the problem (bad pattern with RE2's error and its argument, unknown cause,
   // unknown capture name, no literal for the prefilter, an example that does not match, a
   // counter-example that does).
+  // The `[[peer]]` rules are compiled and checked with them.
   static Result<std::shared_ptr<const Classifier>> Compile(
       const std::vector<ClassifyRuleSpec>& specs, const std::vector<std::string>& causes,
-      ExampleChecks checks = ExampleChecks::kAll);
+      ExampleChecks checks = ExampleChecks::kAll, const std::vector<PeerRuleSpec>& peers = {});
   ~Classifier();
 
   Classification Classify(std::string_view text, Scratch* scratch) const;
@@ -146,6 +152,7 @@ class Classifier {
   size_t rule_count() const { return infos_.size(); }
   const RuleInfo& rule(int index) const { return infos_[index]; }
   const LiteralSieve& sieve() const { return sieve_; }
+  const PeerRules& peer_rules() const { return peer_rules_; }
 
  private:
   struct Rule {
@@ -196,6 +203,7 @@ class Classifier {
   std::vector<Rule> rules_;
   std::vector<std::vector<int>> atom_rules_;  // atom index -> rules that own it
   LiteralSieve sieve_;
+  PeerRules peer_rules_;
 };
 
 }  // namespace sockfilter

@@ -141,6 +141,29 @@ Result<MultilineRuleSpec> ReadMultilineRule(const RuleFile& file, const toml::ta
   return spec;
 }
 
+Result<PeerRuleSpec> ReadPeerRule(const RuleFile& file, const toml::table& table) {
+  const std::string context = "peer " + Context("rule", table);
+  Status s = CheckKeys(
+      file, table,
+      {"id", "description", "pattern", "causes", "contains", "examples", "counter_examples"},
+      context);
+  if (!s.ok()) return s;
+  PeerRuleSpec spec;
+  spec.source = file.name;
+  spec.built_in = file.built_in;
+  s = ReadRequiredStrings(file, table, {{"id", &spec.id}, {"pattern", &spec.pattern}}, context);
+  if (!s.ok()) return s;
+  if (const auto* text = table.get_as<std::string>("description")) spec.description = text->get();
+  for (auto [key, field] :
+       {std::pair{"causes", &spec.causes}, std::pair{"contains", &spec.contains},
+        std::pair{"examples", &spec.examples},
+        std::pair{"counter_examples", &spec.counter_examples}}) {
+    s = ReadStrings(file, table, key, context, field);
+    if (!s.ok()) return s;
+  }
+  return spec;
+}
+
 Result<CauseInfo> ReadCause(const RuleFile& file, const toml::table& table) {
   const std::string context = Context("cause", table);
   Status s = CheckKeys(file, table, {"id", "description"}, context);
@@ -176,6 +199,7 @@ class BookReader {
                               unread_causes_.push_back(id->get());
                             return cause;
                           });
+    ReadTables<PeerRuleSpec>(file, root, "peer", "peer rule", &peers_, ReadPeerRule);
     for (auto [name, kind] : {std::pair{"rule", ClassifyRuleSpec::Kind::kCause},
                               std::pair{"chain", ClassifyRuleSpec::Kind::kChain}}) {
       ReadTables<ClassifyRuleSpec>(file, root, name, "rule", &classify_,
@@ -189,13 +213,13 @@ class BookReader {
   // misspelt `[[rules]]`, a single `[rule]` table, a stray `key = value`) would otherwise
   // be read as nothing, and the rules it was meant to hold would silently not exist.
   void CheckTopLevel(const RuleFile& file, const toml::table& root) {
-    static constexpr std::string_view kKinds[] = {"multiline", "cause", "rule", "chain"};
+    static constexpr std::string_view kKinds[] = {"multiline", "cause", "rule", "chain", "peer"};
     for (const auto& [key, value] : root) {
       const std::string name(key.str());
       if (std::find(std::begin(kKinds), std::end(kKinds), key.str()) == std::end(kKinds)) {
         problems_.Add(Where(file, value.source()) + ": unknown table or key `" + name +
-                      "` (a rule file holds [[rule]], [[chain]], [[cause]] and [[multiline]] "
-                      "tables)");
+                      "` (a rule file holds [[rule]], [[chain]], [[peer]], [[cause]] and "
+                      "[[multiline]] tables)");
       } else if (!value.is_array()) {
         problems_.Add(Where(file, value.source()) + ": `" + name + "` must be written [[" + name +
                       "]], an array of tables");
@@ -213,7 +237,7 @@ class BookReader {
     for (const Defined<CauseInfo>& cause : causes_) cause_ids.push_back(cause.value.id);
     // Not a book to return (its cause has a problem), but rules may still name it.
     cause_ids.insert(cause_ids.end(), unread_causes_.begin(), unread_causes_.end());
-    auto classifier = Classifier::Compile(Values(&classify_), cause_ids, checks);
+    auto classifier = Classifier::Compile(Values(&classify_), cause_ids, checks, Values(&peers_));
     if (classifier.ok()) book.classifier = *classifier;
     problems_.Add(classifier.status());
     if (!problems_.empty()) return problems_.ToStatus();
@@ -291,6 +315,7 @@ class BookReader {
   std::vector<Defined<CauseInfo>> causes_;
   std::vector<std::string> unread_causes_;           // ids of [[cause]] tables with a problem
   std::vector<Defined<ClassifyRuleSpec>> classify_;  // [[rule]] and [[chain]]: one id space
+  std::vector<Defined<PeerRuleSpec>> peers_;
   RuleProblems problems_;
 };
 

@@ -11,6 +11,7 @@ set(SOCKFILTER_RULE_FILES
   ${CMAKE_CURRENT_LIST_DIR}/mysql.toml
   ${CMAKE_CURRENT_LIST_DIR}/nginx.toml
   ${CMAKE_CURRENT_LIST_DIR}/node.toml
+  ${CMAKE_CURRENT_LIST_DIR}/peers.toml
   ${CMAKE_CURRENT_LIST_DIR}/postgresql.toml
   ${CMAKE_CURRENT_LIST_DIR}/python.toml
   ${CMAKE_CURRENT_LIST_DIR}/redis.toml
@@ -34,6 +35,7 @@ target_sources(sockfilter_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/literal_sieve.cc
   ${CMAKE_CURRENT_LIST_DIR}/match_memo.cc
   ${CMAKE_CURRENT_LIST_DIR}/multiline_rules.cc
+  ${CMAKE_CURRENT_LIST_DIR}/peer_rules.cc
   ${CMAKE_CURRENT_LIST_DIR}/rule_files.cc
   ${CMAKE_CURRENT_LIST_DIR}/rule_loader.cc
   ${embedded}

@@ -304,7 +304,9 @@ namespace {
 // line outcomes); none may change a result.
 class PlainClassifier {
  public:
-  explicit PlainClassifier(const Classifier& classifier) : classifier_(classifier) {
+  PlainClassifier(const Classifier& classifier, const std::vector<CauseInfo>& causes)
+      : classifier_(classifier) {
+    for (const CauseInfo& cause : causes) cause_ids_.push_back(cause.id);
     re2::RE2::Options options;
     options.set_log_errors(false);
     for (size_t r = 0; r < classifier.rule_count(); ++r)
@@ -389,17 +391,48 @@ class PlainClassifier {
       int endpoint = Group(f->rule, "endpoint");
       fill(endpoint > 0 ? endpoint : Group(f->rule, "upstream"), &result.endpoint);
     }
+    if (result.peer.empty()) result.peer = HeaderPeer(text, primary->begin, result.cause);
     return result;
   }
 
+  // The [[peer]] rules, the plain way: each of the first two lines that ends before the
+  // primary match begins, against each rule of the cause, in order.
+  std::string_view HeaderPeer(std::string_view text, size_t primary_begin, int cause) const {
+    const PeerRules& peers = classifier_.peer_rules();
+    size_t begin = 0;
+    for (int line = 0; line < 2; ++line) {
+      size_t end = text.find('\n', begin);
+      if (end == std::string_view::npos || end >= primary_begin) break;
+      const re2::StringPiece piece(text.data() + begin, end - begin);
+      for (size_t r = 0; r < peers.size(); ++r) {
+        const PeerRules::RuleInfo& info = peers.rule(r);
+        const std::vector<std::string>& ids = info.causes;
+        if (!ids.empty() && std::find(ids.begin(), ids.end(), cause_ids_[cause]) == ids.end())
+          continue;
+        const std::vector<std::string>& gate = info.contains;
+        auto holds = [&](const std::string& literal) {
+          return std::string_view(piece.data(), piece.size()).find(literal) != std::string::npos;
+        };
+        if (!gate.empty() && std::none_of(gate.begin(), gate.end(), holds)) continue;
+        re2::RE2 regex(info.pattern);
+        re2::StringPiece peer;
+        if (re2::RE2::PartialMatch(piece, regex, &peer) && !peer.empty())
+          return std::string_view(peer.data(), peer.size());
+      }
+      begin = end + 1;
+    }
+    return {};
+  }
+
   const Classifier& classifier_;
+  std::vector<std::string> cause_ids_;
   std::vector<std::unique_ptr<re2::RE2>> regexes_;
   std::map<std::string, std::vector<Found>> lines_;
 };
 
 TEST_CASE("Classify finds what every rule on every line finds, with the same captures") {
   const RuleBook& rules = test::DefaultRules();
-  PlainClassifier plain(*rules.classifier);
+  PlainClassifier plain(*rules.classifier, rules.causes);
   Classifier::Scratch kept;  // remembers lines across events, as the pipeline's does
   auto check = [&](std::string_view event) {
     Classifier::Scratch fresh;
@@ -475,7 +508,7 @@ TEST_CASE("a literal rule whose atom is a part of each alternative starts where 
   REQUIRE(compiled.ok());
   const Classifier& classifier = **compiled;
   REQUIRE(classifier.rule(0).atoms == std::vector<std::string>{" link dropped"});
-  PlainClassifier plain(classifier);
+  PlainClassifier plain(classifier, {{"conn_reset", ""}, {"timeout", ""}});
   const std::vector<std::string> pieces = {"beta",
                                            "omicron",
                                            "Pi",
@@ -510,7 +543,7 @@ TEST_CASE("a line without a literal every match needs is not searched, in any ca
   REQUIRE(compiled.ok());
   const Classifier& classifier = **compiled;
   REQUIRE(classifier.rule(0).atoms == std::vector<std::string>{"connection reset by "});
-  PlainClassifier plain(classifier);
+  PlainClassifier plain(classifier, {{"conn_reset", ""}});
   const std::vector<std::string> pieces = {"Connection reset by ",
                                            "10.0.0.7",
                                            " on port ",
@@ -542,7 +575,7 @@ TEST_CASE("a required literal spelt with a letter RE2 folds under (?i) does not 
       CauseRule("t.link", "conn_reset", "(?i)\\bconnection reset by \\S+ on link \\d+");
   Result<std::shared_ptr<const Classifier>> compiled = Classifier::Compile({spec}, {"conn_reset"});
   REQUIRE(compiled.ok());
-  PlainClassifier plain(**compiled);
+  PlainClassifier plain(**compiled, {{"conn_reset", ""}});
   // "lin" + KELVIN SIGN: RE2 reads it as "link".
   for (std::string line :
        {"connection reset by 10.0.0.7 on lin\xE2\x84\xAA 4",
@@ -625,6 +658,56 @@ TEST_CASE("the spellings of Node.js and .NET and Python that name the peer have 
     CHECK_FALSE(found.cause.empty());
     CHECK(found.peer.empty());
   }
+}
+
+TEST_CASE("a peer named only in the record's message is found by the [[peer]] rules") {
+  const std::string traceback =
+      "Traceback (most recent call last):\n"
+      "  File \"/usr/lib/python3.11/socket.py\", line 706, in readinto\n"
+      "    return self._sock.recv_into(b)\n"
+      "ConnectionResetError: [Errno 104] Connection reset by peer\n";
+  // Python: the application's message, then the library's traceback.
+  Found found = Classify(
+      "2024-03-11 03:13:31,514 ERROR [orders.sync] worker-12: push to 10.0.118.69:34395 failed\n" +
+      traceback);
+  CHECK(found.cause == "conn_reset");
+  CHECK(found.peer == "10.0.118.69:34395");
+  // .NET's console logger: the category on the first line, the message on the second.
+  found = Classify(
+      "warn: Shop.Worker.Heartbeat[0]\n      Heartbeat to inventory.internal:8443 failed\n"
+      "      System.Net.Sockets.SocketException (104): Connection reset by peer\n");
+  CHECK(found.cause == "conn_reset");
+  CHECK(found.peer == "inventory.internal:8443");
+  // A client's failed request names its upstream in a URL.
+  found = Classify(
+      "[2024-03-11 03:15:45,257: ERROR/ForkPoolWorker-5] Request to "
+      "http://fraud:3000/api/v1/prices failed\n" +
+      traceback);
+  CHECK(found.peer == "fraud:3000");
+  // Not on the error's own line: that is the cause rules' to capture, and their peer or
+  // none stands.
+  found = Classify("write to 10.0.0.7:9000 failed: Broken pipe");
+  CHECK(found.cause == "broken_pipe");
+  CHECK(found.peer.empty());
+  // The peer a cause rule captures wins over the header's address.
+  found = Classify("forwarding to 10.9.9.9:80 failed\nError: connect ECONNREFUSED 10.0.0.5:8080");
+  CHECK(found.cause == "conn_refused");
+  CHECK(found.peer == "10.0.0.5:8080");
+  // Not past the error's line, nor past the second line: an address there belongs to
+  // something else (a retry, the next request, a frame).
+  found = Classify(traceback + "retrying with 10.0.0.8:443\n");
+  CHECK(found.cause == "conn_reset");
+  CHECK(found.peer.empty());
+  found = Classify(
+      "sync failed\nbatch 7\nsent to 10.0.0.8:443\n"
+      "ConnectionResetError: [Errno 104] Connection reset by peer\n");
+  CHECK(found.peer.empty());
+  // Not for a cause whose address is our own: a failed bind names the local one.
+  found = Classify("cannot bind to 0.0.0.0:8080\nOSError: [Errno 98] Address already in use");
+  CHECK(found.cause == "addr_in_use");
+  CHECK(found.peer.empty());
+  // Nor without a cause.
+  CHECK(Classify("push to 10.0.118.69:34395 failed").peer.empty());
 }
 
 }  // namespace

@@ -288,14 +288,14 @@ TEST_CASE("tables a rule file does not define are refused, not read as nothing")
   // A misspelt array name: the rule would silently not exist.
   CHECK(ErrorOf("[[rules]]\n" + rule) ==
         "user/extra.toml:1:1: unknown table or key `rules` (a rule file holds [[rule]], "
-        "[[chain]], [[cause]] and [[multiline]] tables)");
+        "[[chain]], [[peer]], [[cause]] and [[multiline]] tables)");
   // One table instead of an array of them.
   CHECK(ErrorOf("[rule]\n" + rule) ==
         "user/extra.toml:1:1: `rule` must be written [[rule]], an array of tables");
   // A stray key at the top.
   CHECK(ErrorOf("cuase = \"timeout\"\n[[rule]]\n" + rule) ==
         "user/extra.toml:1:9: unknown table or key `cuase` (a rule file holds [[rule]], "
-        "[[chain]], [[cause]] and [[multiline]] tables)");
+        "[[chain]], [[peer]], [[cause]] and [[multiline]] tables)");
   CHECK(ErrorOf("[[rule]]\n" + rule) == "(loaded)");
 }
 
@@ -310,6 +310,29 @@ TEST_CASE("a cause with a problem is reported once, not again by each rule namin
                 "[[rule]]\nid = \"user.x\"\ncause = \"stream_reset\"\n"
                 "pattern = '''stream reset'''\n") ==
         "user/extra.toml:3:14: cause stream_reset: unknown key `descrption`");
+}
+
+TEST_CASE("every problem of a [[peer]] rule is reported with file and id") {
+  const std::string text =
+      "[[peer]]\nid = \"p.nogroup\"\npattern = '''to \\S+'''\n"
+      "[[peer]]\nid = \"p.two\"\npattern = '''(to) (?P<peer>\\S+)'''\n"
+      "[[peer]]\nid = \"p.cause\"\ncauses = [\"reset\"]\npattern = '''to (?P<peer>\\S+)'''\n"
+      "[[peer]]\nid = \"p.examples\"\npattern = '''to (?P<peer>\\d+\\.\\d+)'''\n"
+      "examples = [\"to host\"]\ncounter_examples = [\"to 1.2\"]\n"
+      "[[peer]]\nid = \"p.key\"\npattern = '''to (?P<peer>\\S+)'''\ncause = [\"timeout\"]\n";
+  CHECK(Lines(ErrorOf(text)) ==
+        std::vector<std::string>{
+            "user/extra.toml:19:9: peer rule p.key: unknown key `cause`",
+            "user/extra.toml: peer rule p.nogroup: pattern must have one group, `(?P<peer>...)`, "
+            "and no other (use (?:...) for grouping)",
+            "user/extra.toml: peer rule p.two: pattern must have one group, `(?P<peer>...)`, and "
+            "no other (use (?:...) for grouping)",
+            "user/extra.toml: peer rule p.cause: unknown cause `reset`",
+            "user/extra.toml: peer rule p.examples: example gives no peer: \"to host\"",
+            "user/extra.toml: peer rule p.examples: counter-example gives peer `1.2`: \"to 1.2\""});
+  CHECK(ErrorOf("[[peer]]\nid = \"p.ok\"\ncauses = [\"timeout\"]\n"
+                "pattern = '''deadline for (?P<peer>\\S+:\\d+)'''\n"
+                "examples = [\"deadline for db:5432\"]\n") == "(loaded)");
 }
 
 }  // namespace
