@@ -52,9 +52,14 @@ void WalkDirectory(const fs::path& dir, const std::string& glob, std::vector<std
 
 }  // namespace
 
-Result<InputList> ExpandInputs(const std::vector<std::string>& names, const std::string& glob) {
+Status CheckStandardInputOnce(const std::vector<std::string>& names) {
   if (std::count(names.begin(), names.end(), "-") > 1)
     return Status::Error("standard input given more than once");
+  return Status::Ok();
+}
+
+Result<InputList> ExpandInputs(const std::vector<std::string>& names, const std::string& glob) {
+  if (Status once = CheckStandardInputOnce(names); !once.ok()) return once;
   InputList list;
   for (const std::string& name : names) {
     std::error_code ec;

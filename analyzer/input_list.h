@@ -32,7 +32,11 @@ struct InputList {
   std::vector<Status> errors;    // one per name or directory that could not be used
 };
 
-// Not ok only when the names cannot be used together (a usage error).
+// A usage error when standard input ("-") is named more than once: the second read could
+// only see what the first left. Every command that reads several inputs asks this.
+Status CheckStandardInputOnce(const std::vector<std::string>& names);
+
+// Not ok only when the names cannot be used together (CheckStandardInputOnce).
 Result<InputList> ExpandInputs(const std::vector<std::string>& names, const std::string& glob);
 
 }  // namespace sockfilter

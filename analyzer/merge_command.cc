@@ -5,13 +5,13 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cstring>
 
 #include "analyzer/byte_source.h"
 #include "analyzer/cli.h"
 #include "analyzer/commands.h"
 #include "analyzer/diagnostics.h"
+#include "analyzer/input_list.h"
 #include "analyzer/load_rules.h"
 #include "analyzer/report_args.h"
 #include "analyzer/summary_json.h"
@@ -88,9 +88,8 @@ int RunMergeCommand(const Args& args) {
   ParseOutcome outcome = ParseCommandLine(kMergeSpec, args, options, positional, &common, &vm);
   if (outcome != ParseOutcome::kRun) return ExitCodeFor(outcome);
   if (inputs.empty()) inputs.push_back("-");
-  // The second read of standard input could only find what the first left: nothing.
-  if (std::count(inputs.begin(), inputs.end(), "-") > 1) {
-    spdlog::error("merge: standard input given more than once");
+  if (Status once = CheckStandardInputOnce(inputs); !once.ok()) {
+    spdlog::error("merge: {}", once.message());
     return kExitUsage;
   }
   Result<RuleBook> rules = LoadRulesFor(common);
